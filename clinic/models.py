@@ -1,0 +1,75 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", "Administrator"
+    SUPERVISOR = "supervisor", "Clinical supervisor"
+    COUNSELOR = "counselor", "Counselor"
+    FRONT_DESK = "front_desk", "Front desk / intake"
+
+
+class User(AbstractUser):
+    """A staff member. Patients never have accounts."""
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.COUNSELOR)
+    credentials = models.CharField(
+        max_length=40, blank=True, help_text="Licence or credential shown after the name, e.g. LCADC."
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        name = self.get_full_name() or self.username
+        return f"{name}, {self.credentials}" if self.credentials else name
+
+    @property
+    def is_supervisor(self) -> bool:
+        """Supervisors approve clinical exceptions such as a withdrawal-management override."""
+        return self.role == Role.SUPERVISOR
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Audit events are append-only and cannot be updated.")
+
+    def delete(self):
+        raise PermissionError("Audit events are append-only and cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """One row per view or change of a patient's record (HIPAA audit controls). Never edited or deleted.
+
+    Patient and object are kept as plain ids, not foreign keys: the trail must outlive anything it
+    mentions, and clinic's shared modules import no app.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=60)
+    patient_id = models.BigIntegerField(null=True, db_index=True)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    ip_address = models.GenericIPAddressField(null=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["patient_id", "-at"], name="audit_patient_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise PermissionError("Audit events are append-only and cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only and cannot be deleted.")
