@@ -1,0 +1,129 @@
+"""Writes to a patient's record. Each service is atomic and leaves one audit row."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import capfirst
+
+from clinic.audit import audit_record
+from clinic.errors import DomainError
+from patients.models import Patient, new_mrn
+
+
+class PatientError(DomainError):
+    pass
+
+
+# Fields a registration or an update may set. The MRN and the consent history have services of their own.
+EDITABLE_FIELDS = frozenset(
+    {
+        "legal_first_name",
+        "legal_last_name",
+        "preferred_name",
+        "date_of_birth",
+        "email",
+        "phone",
+        "primary_counselor",
+        "intake_date",
+        "needs_withdrawal_management",
+        "asam_d1_withdrawal",
+        "asam_d2_biomedical",
+        "asam_d3_emotional",
+        "asam_d4_readiness",
+        "asam_d5_relapse",
+        "asam_d6_environment",
+        "recommended_level",
+    }
+)
+
+
+def _validate(patient: Patient, *, exclude=("mrn",)) -> None:
+    try:
+        patient.full_clean(exclude=list(exclude))
+    except ValidationError as error:
+        messages = [
+            f"{'' if field == '__all__' else capfirst(Patient._meta.get_field(field).verbose_name) + ': '}{msg}"
+            for field, msgs in error.message_dict.items()
+            for msg in msgs
+        ]
+        raise PatientError(" ".join(messages), code="invalid_patient") from error
+
+
+def _changed_fields(patient: Patient, fields) -> list[str]:
+    return sorted(f for f in fields if f in EDITABLE_FIELDS)
+
+
+@transaction.atomic
+def patient_register(*, acting_user, reminder_consent: bool = False, **fields) -> Patient:
+    """Register a new patient with a fresh, unique, check-digited MRN."""
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"patient_register() got unexpected fields: {', '.join(sorted(unknown))}")
+    patient = Patient(**fields)
+    if reminder_consent and not patient.email:
+        raise PatientError("Reminder emails need an email address: add one, or leave consent unrecorded.")
+    if reminder_consent:
+        patient.reminder_consent_given_at = timezone.now()
+    _validate(patient)
+    for _attempt in range(5):
+        patient.mrn = new_mrn()
+        try:
+            with transaction.atomic():
+                patient.save()
+            break
+        except IntegrityError:
+            if not Patient.objects.filter(mrn=patient.mrn).exists():
+                raise
+    else:  # pragma: no cover - five collisions in a space of 9 million
+        raise PatientError("Could not allocate a new MRN; please try again.")
+    audit_record(
+        actor=acting_user,
+        action="patient.register",
+        patient_id=patient.pk,
+        target=patient,
+        reminder_consent=reminder_consent,
+    )
+    return patient
+
+
+@transaction.atomic
+def patient_update(*, acting_user, patient: Patient, **fields) -> Patient:
+    """Change demographics, contact details, counselor or intake screening."""
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"patient_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(patient, name, value)
+    _validate(patient)
+    patient.save()
+    audit_record(
+        actor=acting_user,
+        action="patient.update",
+        patient_id=patient.pk,
+        target=patient,
+        fields=_changed_fields(patient, fields),
+    )
+    return patient
+
+
+@transaction.atomic
+def patient_give_reminder_consent(*, acting_user, patient: Patient) -> Patient:
+    """Record the patient's consent to reminder emails (a fresh consent after a revocation starts anew)."""
+    if not patient.email:
+        raise PatientError("Add an email address before recording consent to reminder emails.")
+    patient.reminder_consent_given_at = timezone.now()
+    patient.reminder_consent_revoked_at = None
+    patient.save(update_fields=["reminder_consent_given_at", "reminder_consent_revoked_at", "updated_at"])
+    audit_record(actor=acting_user, action="patient.consent_given", patient_id=patient.pk, target=patient)
+    return patient
+
+
+@transaction.atomic
+def patient_revoke_reminder_consent(*, acting_user, patient: Patient) -> Patient:
+    """Revoke consent to reminder emails; from now on the patient receives none."""
+    if not patient.has_reminder_consent:
+        raise PatientError("This patient has not consented to reminder emails, so there is nothing to revoke.")
+    patient.reminder_consent_revoked_at = timezone.now()
+    patient.save(update_fields=["reminder_consent_revoked_at", "updated_at"])
+    audit_record(actor=acting_user, action="patient.consent_revoked", patient_id=patient.pk, target=patient)
+    return patient
