@@ -1,0 +1,345 @@
+"""Demo data for `make run` and for benchmarks: a small clinic that looks real.
+
+Staff in each role, programs at each level of care, and patients whose histories follow the usual
+journeys (residential -> IOP -> aftercare, step-ups, discharges with each TEDS reason). Rows are written
+with bulk inserts so that thousands of patients load in seconds; the data respects every constraint the
+services enforce (one active enrollment, capacity, no gaps or overlaps between enrollments).
+"""
+
+import datetime
+import math
+import random
+import time
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.audit import audit_record
+from clinic.demo.data import (
+    APPROACHES,
+    DEMO_PASSWORD,
+    EXTRA_COUNSELOR_NAMES,
+    FIRST_NAMES,
+    JOURNEYS,
+    LAST_NAMES,
+    PATIENTS_PER_COUNSELOR,
+    PREFERRED,
+    PROGRAMS,
+    STAFF,
+    TRANSITION_REASONS,
+    ProgramSpec,
+)
+from clinic.levels import LevelOfCare as L
+from clinic.models import Role, User
+from patients.models import Patient, luhn_check_digit
+from programs.models import (
+    Approach,
+    DischargeReason,
+    Enrollment,
+    EnrollmentStatus,
+    Program,
+    Transition,
+    TransitionKind,
+)
+
+BATCH = 500
+
+
+def already_loaded() -> bool:
+    return Program.objects.exists()
+
+
+@dataclass
+class Stay:
+    program: str
+    admitted_on: datetime.date
+    discharged_on: datetime.date | None = None
+    status: str = EnrollmentStatus.ACTIVE
+    reason: int | None = None
+
+
+@dataclass
+class PlannedPatient:
+    patient: Patient
+    stays: list[Stay] = field(default_factory=list)
+    override: bool = False
+
+
+def _plan_stays(
+    rng: random.Random, path: list[str], ending: int | None, specs: dict[str, ProgramSpec], today: datetime.date
+) -> list[Stay]:
+    """Lay the stays out back to back, so that the last one is current (or ended recently)."""
+    lengths = []
+    for i, key in enumerate(path):
+        low, high = specs[key].stay
+        last_and_open = i == len(path) - 1 and ending is None
+        # The current stay is somewhere inside its expected length; closed ones ran their course
+        # (a dropout leaves early).
+        if last_and_open:
+            lengths.append(rng.randint(1, high))
+        elif ending in (DischargeReason.DROPPED_OUT, DischargeReason.TERMINATED) and i == len(path) - 1:
+            lengths.append(rng.randint(3, max(4, low // 2)))
+        else:
+            lengths.append(rng.randint(low, high))
+    ended_days_ago = 0 if ending is None else rng.randint(1, 300)
+    start = today - datetime.timedelta(days=sum(lengths) + ended_days_ago)
+    stays = []
+    for i, (key, length) in enumerate(zip(path, lengths, strict=True)):
+        stay = Stay(key, start)
+        start = start + datetime.timedelta(days=length)
+        if i < len(path) - 1:
+            stay.discharged_on, stay.status, stay.reason = (
+                start,
+                EnrollmentStatus.TRANSFERRED,
+                DischargeReason.TRANSFERRED,
+            )
+        elif ending is not None:
+            stay.discharged_on, stay.reason = start, ending
+            stay.status = (
+                EnrollmentStatus.COMPLETED if ending == DischargeReason.COMPLETED else EnrollmentStatus.DISCHARGED
+            )
+        stays.append(stay)
+    return stays
+
+
+def _journey_for(rng: random.Random, index: int, total: int):
+    # Small demos cycle through every journey so each one shows; large ones draw by weight.
+    if total <= 60:
+        return JOURNEYS[index % len(JOURNEYS)]
+    return rng.choices(JOURNEYS, weights=[w for w, _, _ in JOURNEYS])[0]
+
+
+def _mrns(rng: random.Random, count: int) -> list[str]:
+    taken = set(Patient.objects.values_list("mrn", flat=True))
+    result = []
+    while len(result) < count:
+        body = str(rng.randrange(10**6, 10**7))
+        mrn = body + luhn_check_digit(body)
+        if mrn not in taken:
+            taken.add(mrn)
+            result.append(mrn)
+    return result
+
+
+def _staff(count_patients: int) -> tuple[dict[str, User], list[User]]:
+    users = {}
+    for username, first, last, role, credentials in STAFF:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults=dict(
+                first_name=first,
+                last_name=last,
+                role=role,
+                credentials=credentials,
+                is_staff=True,
+                is_superuser=role == Role.ADMINISTRATOR,
+                email=f"{username}@staff.clinic.example",
+            ),
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        users[username] = user
+    counselors = [users["counselor"], users["counselor2"]]
+    wanted = max(2, math.ceil(count_patients / PATIENTS_PER_COUNSELOR))
+    for i in range(2, wanted):
+        first, last = EXTRA_COUNSELOR_NAMES[i % len(EXTRA_COUNSELOR_NAMES)]
+        user, created = User.objects.get_or_create(
+            username=f"counselor{i + 1}",
+            defaults=dict(
+                first_name=first,
+                last_name=last,
+                role=Role.COUNSELOR,
+                credentials="CADC",
+                is_staff=True,
+                email=f"counselor{i + 1}@staff.clinic.example",
+            ),
+        )
+        if created:
+            user.set_unusable_password()  # extra caseloads for scale; sign in as the named demo users
+            user.save(update_fields=["password"])
+        counselors.append(user)
+    return users, counselors
+
+
+def _programs() -> dict[str, Program]:
+    approaches = {name: Approach.objects.get_or_create(name=name)[0] for name in APPROACHES}
+    programs = {}
+    for spec in PROGRAMS:
+        program, created = Program.objects.get_or_create(
+            name=spec.name,
+            defaults=dict(
+                level_of_care=spec.level,
+                site=spec.site,
+                capacity=spec.capacity,
+                min_length_of_stay_days=spec.stay[0],
+                max_length_of_stay_days=spec.stay[1],
+                max_unexcused_absences=spec.max_absences,
+                description=spec.description,
+            ),
+        )
+        if created:
+            program.approaches.set([approaches[a] for a in spec.approaches])
+        programs[spec.key] = program
+    return programs
+
+
+def _patient(
+    rng: random.Random,
+    mrn: str,
+    counselor: User,
+    first_level: str,
+    today: datetime.date,
+    admitted_on: datetime.date,
+    serial: int,
+) -> Patient:
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    age_days = rng.randint(19 * 365, 68 * 365)
+    consent = rng.random() < 0.8
+    wm = first_level in (L.WITHDRAWAL_MANAGEMENT, L.CLINICALLY_MANAGED_HIGH_INTENSITY) and rng.random() < 0.4
+    severity = {
+        L.WITHDRAWAL_MANAGEMENT: 3,
+        L.CLINICALLY_MANAGED_HIGH_INTENSITY: 3,
+        L.PARTIAL_HOSPITALIZATION: 2,
+        L.INTENSIVE_OUTPATIENT: 2,
+    }.get(first_level, 1)
+
+    def rating():
+        return max(0, min(4, severity + rng.choice([-1, 0, 0, 1])))
+
+    consent_at = timezone.make_aware(datetime.datetime.combine(admitted_on, datetime.time(10, 0)))
+    return Patient(
+        mrn=mrn,
+        legal_first_name=first,
+        legal_last_name=last,
+        preferred_name=PREFERRED.get(first, "") if rng.random() < 0.5 else "",
+        date_of_birth=admitted_on - datetime.timedelta(days=age_days),
+        email=f"{first.lower()}.{last.lower().replace(chr(39), '')}{serial}@example.com" if rng.random() < 0.9 else "",
+        phone=f"(555) 01{rng.randint(0, 9)}-{rng.randint(1000, 9999)}",
+        primary_counselor=counselor,
+        intake_date=admitted_on,
+        needs_withdrawal_management=wm or first_level == L.WITHDRAWAL_MANAGEMENT,
+        asam_d1_withdrawal=4 if first_level == L.WITHDRAWAL_MANAGEMENT else rating(),
+        asam_d2_biomedical=rating(),
+        asam_d3_emotional=rating(),
+        asam_d4_readiness=rating(),
+        asam_d5_relapse=rating(),
+        asam_d6_environment=rating(),
+        recommended_level=first_level,
+        reminder_consent_given_at=consent_at if consent else None,
+    )
+
+
+def seed(*, patients: int, seed: int = 2026, out=None) -> dict[str, int]:
+    """Add `patients` demo patients (and the staff and programs, when missing). Returns counts."""
+    started = time.monotonic()
+    rng = random.Random(seed + Patient.objects.count())
+    today = timezone.localdate()
+
+    def say(message):
+        if out is not None:
+            out.write(message)
+
+    with transaction.atomic():
+        users, counselors = _staff(patients + Patient.objects.count())
+        programs = _programs()
+        specs = {spec.key: spec for spec in PROGRAMS}
+        say(f"Staff: {len(users)} demo users and {len(counselors)} counselors; programs: {len(programs)}.")
+
+        planned: list[PlannedPatient] = []
+        for i, mrn in enumerate(_mrns(rng, patients)):
+            _, path, ending = _journey_for(rng, i, patients)
+            stays = _plan_stays(rng, path, ending, specs, today)
+            counselor = counselors[i % len(counselors)]
+            patient = _patient(rng, mrn, counselor, programs[path[0]].level_of_care, today, stays[0].admitted_on, i)
+            plan = PlannedPatient(patient, stays)
+            # One flagged patient in IOP shows the supervisor's withdrawal-management override.
+            if path == ["iop"] and ending is None and not any(p.override for p in planned):
+                patient.needs_withdrawal_management = True
+                plan.override = True
+            elif patient.needs_withdrawal_management and any(
+                specs[s.program].level in (L.INTENSIVE_OUTPATIENT, L.OUTPATIENT, L.CONTINUING_CARE) for s in stays
+            ):
+                # Stepped down after withdrawal was managed: the flag was cleared at reassessment.
+                patient.needs_withdrawal_management = False
+            planned.append(plan)
+
+        # Make room: a program holds at least its active patients, with a few places to spare.
+        for key, program in programs.items():
+            active = Enrollment.objects.filter(program=program, status=EnrollmentStatus.ACTIVE).count()
+            active += sum(1 for p in planned if p.stays[-1].program == key and p.stays[-1].discharged_on is None)
+            needed = math.ceil(active * 1.15) + 1
+            if needed > program.capacity:
+                program.capacity = needed
+                program.save(update_fields=["capacity"])
+
+        for start in range(0, len(planned), BATCH):
+            Patient.objects.bulk_create([p.patient for p in planned[start : start + BATCH]], batch_size=BATCH)
+            say(f"Patients: {min(start + BATCH, len(planned))}/{len(planned)}")
+
+        supervisor = users["supervisor"]
+        enrollments = []
+        for plan in planned:
+            for stay in plan.stays:
+                override = plan.override and stay.discharged_on is None
+                enrollments.append(
+                    Enrollment(
+                        patient=plan.patient,
+                        program=programs[stay.program],
+                        status=stay.status,
+                        admitted_on=stay.admitted_on,
+                        discharged_on=stay.discharged_on,
+                        discharge_reason=stay.reason,
+                        counselor=plan.patient.primary_counselor,
+                        override_reason="Withdrawal symptoms mild and stable on day 5; supported by family at home. "
+                        "Daily check-ins for the first week."
+                        if override
+                        else "",
+                        override_by=supervisor if override else None,
+                    )
+                )
+        Enrollment.objects.bulk_create(enrollments, batch_size=BATCH)
+        say(f"Enrollments: {len(enrollments)}")
+
+        transitions = []
+        position = 0
+        for plan in planned:
+            mine = enrollments[position : position + len(plan.stays)]
+            position += len(plan.stays)
+            for old, new in pairwise(mine):
+                old_rank, new_rank = old.program.rank, new.program.rank
+                kind = (
+                    TransitionKind.STEP_UP
+                    if new_rank > old_rank
+                    else TransitionKind.STEP_DOWN
+                    if new_rank < old_rank
+                    else TransitionKind.LATERAL
+                )
+                transitions.append(
+                    Transition(
+                        from_enrollment=old,
+                        to_enrollment=new,
+                        kind=kind,
+                        effective_on=new.admitted_on,
+                        reason=rng.choice(TRANSITION_REASONS[kind]),
+                        decided_by=old.counselor or supervisor,
+                    )
+                )
+        Transition.objects.bulk_create(transitions, batch_size=BATCH)
+        say(f"Transitions: {len(transitions)}")
+        audit_record(
+            actor=None,
+            action="demo.seed",
+            patients=len(planned),
+            enrollments=len(enrollments),
+            transitions=len(transitions),
+        )
+
+    counts = {"patients": len(planned), "enrollments": len(enrollments), "transitions": len(transitions)}
+    say(
+        f"Demo data loaded in {time.monotonic() - started:.1f} s: {counts['patients']} patients, "
+        f"{counts['enrollments']} enrollments, {counts['transitions']} transitions."
+    )
+    return counts
