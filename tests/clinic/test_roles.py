@@ -1,0 +1,39 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed", "refused"),
+    [
+        (
+            "front_desk",
+            ["patients.add_patient", "programs.view_program"],
+            ["programs.change_program", "clinic.view_auditevent"],
+        ),
+        ("counselor", ["patients.change_patient"], ["patients.add_patient", "programs.add_program"]),
+        ("supervisor", ["patients.add_patient", "programs.view_transition"], ["programs.change_program"]),
+        ("administrator", ["programs.add_program", "clinic.view_auditevent", "clinic.add_user"], []),
+    ],
+)
+def test_each_role_starts_with_its_permissions(role, allowed, refused):
+    user = UserFactory(role=role)
+
+    assert all(user.has_perm(perm) for perm in allowed)
+    assert not any(user.has_perm(perm) for perm in refused)
+
+
+def test_an_administrator_can_widen_a_role_in_its_group():
+    user = UserFactory(role="counselor")
+    group = Group.objects.get(name="Counselor")
+    group.permissions.add(*Group.objects.get(name="Front desk / intake").permissions.filter(codename="add_patient"))
+
+    assert UserFactory(role="counselor").has_perm("patients.add_patient")
+    assert user.has_perm("patients.add_patient")
+
+
+def test_an_inactive_user_has_no_permissions():
+    assert not UserFactory(role="administrator", is_active=False).has_perm("programs.add_program")

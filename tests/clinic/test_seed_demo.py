@@ -1,0 +1,68 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Q
+
+from clinic.models import Role, User
+from patients.models import Patient
+from programs.models import Enrollment, Program, Transition
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args):
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_demo_looks_like_a_real_clinic():
+    output = seed()
+
+    assert "40 patients" in output
+    assert Patient.objects.count() == 40
+    assert {
+        u.role
+        for u in User.objects.filter(username__in=["admin", "supervisor", "counselor", "counselor2", "frontdesk"])
+    } == set(Role.values)
+    levels = set(Program.objects.values_list("level_of_care", flat=True))
+    assert {"3.5", "2.1", "2.5", "1.0", "aftercare"} <= levels
+    assert Program.objects.filter(approaches__name="Faith-based").exists()
+    # Journeys: residential -> IOP -> aftercare, a step-up, discharges with several TEDS reasons.
+    assert Transition.objects.filter(kind="step_up").exists()
+    three_stays = Enrollment.objects.values("patient").annotate(n=Count("id")).filter(n=3)
+    assert three_stays.exists()
+    reasons = set(
+        Enrollment.objects.filter(status__in=["completed", "discharged"]).values_list("discharge_reason", flat=True)
+    )
+    assert len(reasons) >= 5
+    assert Enrollment.objects.exclude(override_reason="").filter(override_by__role="supervisor").exists()
+
+
+def test_the_demo_respects_capacity_and_one_active_enrollment():
+    seed("--patients", "120")
+
+    for program in Program.objects.annotate(active=Count("enrollments", filter=Q(enrollments__status="active"))):
+        assert program.active <= program.capacity
+    assert not Enrollment.objects.filter(status="active").values("patient").annotate(n=Count("id")).filter(n__gt=1)
+    for transition in Transition.objects.select_related("from_enrollment", "to_enrollment"):
+        assert transition.from_enrollment.discharged_on == transition.to_enrollment.admitted_on
+
+
+def test_loading_the_demo_twice_with_if_empty_adds_nothing():
+    seed("--if-empty")
+    counts = (Patient.objects.count(), Enrollment.objects.count(), User.objects.count())
+
+    assert "nothing added" in seed("--if-empty")
+    assert (Patient.objects.count(), Enrollment.objects.count(), User.objects.count()) == counts
+
+
+def test_asking_for_more_patients_adds_them_and_reports_progress():
+    seed("--patients", "10")
+
+    output = seed("--patients", "30")
+
+    assert "Patients: 30/30" in output
+    assert Patient.objects.count() == 40
+    assert Patient.objects.values("mrn").distinct().count() == 40

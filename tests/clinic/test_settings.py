@@ -1,0 +1,56 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", DEBUG="false")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_the_deploy_check_passes_with_production_settings_from_the_environment():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        ALLOWED_HOSTS="clinic.example",
+        SECRET_KEY="k" * 20 + "a-long-random-production-secret-0123456789",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_a_bad_value_in_the_environment_fails_loudly():
+    result = manage("check", SECURE_HSTS_SECONDS="a year")
+
+    assert result.returncode != 0
+    assert "invalid literal for int()" in result.stderr
+
+
+def test_an_unknown_clinic_time_zone_is_reported():
+    result = manage("check", TIME_ZONE="Mars/Olympus_Mons")
+
+    assert result.returncode != 0
+    assert "Mars/Olympus_Mons" in result.stdout + result.stderr
+
+
+def test_a_revealing_discreet_name_is_warned_about():
+    result = manage("check", CLINIC_DISCREET_NAME="Harbor Light Recovery")
+
+    assert "clinic.W001" in result.stdout + result.stderr

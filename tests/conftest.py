@@ -1,0 +1,52 @@
+import os
+
+import pytest
+from django.db import connection
+
+from tests.factories import UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_service(available: bool, why: str) -> None:
+    """Skip locally when a service is missing, saying why; with CI=true a missing service is a failure."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true but {why}", pytrace=False)
+    pytest.skip(why)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Argon2 is deliberately slow; the tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_marker(request):
+    if request.node.get_closest_marker("postgres"):
+        require_service(
+            connection.vendor == "postgresql",
+            "this test needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/clinic",
+        )
+
+
+@pytest.fixture
+def supervisor(db):
+    return UserFactory(role="supervisor")
+
+
+@pytest.fixture
+def counselor(db):
+    return UserFactory(role="counselor")
+
+
+@pytest.fixture
+def front_desk(db):
+    return UserFactory(role="front_desk")
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(role="administrator", is_staff=True, is_superuser=True)

@@ -1,0 +1,91 @@
+import pytest
+
+from clinic.models import AuditEvent
+from patients.models import Patient, mrn_is_valid
+from tests.factories import EnrollmentFactory, PatientFactory
+from tests.helpers import queries_for_page
+
+pytestmark = pytest.mark.django_db
+
+
+def test_front_desk_registers_a_patient_in_the_admin(client, front_desk, counselor):
+    client.force_login(front_desk)
+
+    response = client.post(
+        "/admin/patients/patient/add/",
+        {
+            "legal_first_name": "Dana",
+            "legal_last_name": "Whitfield",
+            "preferred_name": "",
+            "date_of_birth": "1988-04-02",
+            "email": "dana@example.com",
+            "phone": "",
+            "primary_counselor": counselor.pk,
+            "intake_date": "2026-11-02",
+            "recommended_level": "2.1",
+        },
+    )
+
+    assert response.status_code == 302
+    patient = Patient.objects.get()
+    assert mrn_is_valid(patient.mrn)
+    assert AuditEvent.objects.get(action="patient.register").actor == front_desk
+
+
+def test_a_future_birth_date_is_a_field_error(client, front_desk):
+    client.force_login(front_desk)
+
+    response = client.post(
+        "/admin/patients/patient/add/",
+        {
+            "legal_first_name": "Dana",
+            "legal_last_name": "Whitfield",
+            "date_of_birth": "2999-01-01",
+            "intake_date": "2026-11-02",
+        },
+    )
+
+    assert "date_of_birth" in response.context["adminform"].form.errors
+    assert not Patient.objects.exists()
+
+
+def test_opening_a_patient_record_is_audited(client, supervisor):
+    patient = PatientFactory()
+    client.force_login(supervisor)
+
+    assert client.get(f"/admin/patients/patient/{patient.pk}/change/").status_code == 200
+
+    audit = AuditEvent.objects.get(action="patient.view")
+    assert (audit.actor, audit.patient_id, audit.ip_address) == (supervisor, patient.pk, "127.0.0.1")
+
+
+def test_a_counselor_sees_only_their_caseload(client, counselor):
+    mine = PatientFactory(primary_counselor=counselor)
+    enrolled_with_me = EnrollmentFactory(counselor=counselor).patient
+    other = PatientFactory()
+    client.force_login(counselor)
+
+    listing = client.get("/admin/patients/patient/").content.decode()
+
+    assert mine.mrn in listing and enrolled_with_me.mrn in listing
+    assert other.mrn not in listing
+    assert client.get(f"/admin/patients/patient/{other.pk}/change/").status_code == 302  # admin: "not found"
+    assert not AuditEvent.objects.filter(action="patient.view", patient_id=other.pk).exists()
+
+
+def test_nobody_deletes_a_patient(client, administrator):
+    patient = PatientFactory()
+    client.force_login(administrator)
+
+    client.post(f"/admin/patients/patient/{patient.pk}/delete/", {"post": "yes"})
+
+    assert Patient.objects.filter(pk=patient.pk).exists()
+
+
+def test_the_patient_list_runs_a_constant_number_of_queries(client, supervisor, counselor):
+    client.force_login(supervisor)
+    PatientFactory.create_batch(2, primary_counselor=counselor)
+    with_two = queries_for_page(client, "/admin/patients/patient/")
+    PatientFactory.create_batch(38, primary_counselor=counselor)
+
+    assert queries_for_page(client, "/admin/patients/patient/") == with_two
