@@ -1,9 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from clinic.audit import audit_record
 from patients.models import Patient
 from patients.selectors import patients_visible_to
-from patients.services import EDITABLE_FIELDS, patient_register, patient_update
+from patients.services import (
+    EDITABLE_FIELDS,
+    PatientError,
+    patient_give_reminder_consent,
+    patient_register,
+    patient_revoke_reminder_consent,
+    patient_update,
+)
 
 
 @admin.register(Patient)
@@ -43,6 +50,8 @@ class PatientAdmin(admin.ModelAdmin):
         ("Reminder consent", {"fields": ["reminder_consent_given_at", "reminder_consent_revoked_at"]}),
     ]
 
+    actions = ["record_reminder_consent", "revoke_reminder_consent"]
+
     def get_queryset(self, request):
         return patients_visible_to(request.user).select_related("primary_counselor")
 
@@ -64,3 +73,22 @@ class PatientAdmin(admin.ModelAdmin):
             fields = {name: form.cleaned_data[name] for name in form.cleaned_data if name in EDITABLE_FIELDS}
             saved = patient_register(acting_user=request.user, **fields)
             obj.pk, obj.mrn = saved.pk, saved.mrn
+
+    def _each(self, request, queryset, service, done: str):
+        changed = 0
+        for patient in queryset:
+            try:
+                service(acting_user=request.user, patient=patient)
+                changed += 1
+            except PatientError as error:
+                self.message_user(request, f"MRN {patient.mrn}: {error}", messages.ERROR)
+        if changed:
+            self.message_user(request, f"{done} for {changed} patient{'s' if changed != 1 else ''}.")
+
+    @admin.action(description="Record consent to reminder emails", permissions=["change"])
+    def record_reminder_consent(self, request, queryset):
+        self._each(request, queryset, patient_give_reminder_consent, "Reminder consent recorded")
+
+    @admin.action(description="Revoke consent to reminder emails", permissions=["change"])
+    def revoke_reminder_consent(self, request, queryset):
+        self._each(request, queryset, patient_revoke_reminder_consent, "Reminder consent revoked")

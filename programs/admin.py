@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
 
+from patients.selectors import patients_visible_to
 from programs.models import Approach, Enrollment, EnrollmentStatus, Program, Transition
 
 
@@ -101,6 +102,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     """Enrollments and transitions change only through the services (admit, transition, discharge), which
     hold the clinical rules; the admin shows them."""
 
+    patient_lookup = "patient"
+
+    def get_queryset(self, request):
+        # The same caseload scope as the patient list: a counselor sees only their patients' episodes.
+        visible = patients_visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(**{f"{self.patient_lookup}__in": visible})
+
     def has_add_permission(self, request):
         return False
 
@@ -131,6 +139,7 @@ class EnrollmentAdmin(ReadOnlyAdmin):
 
 @admin.register(Transition)
 class TransitionAdmin(ReadOnlyAdmin):
+    patient_lookup = "from_enrollment__patient"
     list_display = ["effective_on", "kind", "from_program", "to_program", "decided_by"]
     list_filter = ["kind"]
     list_select_related = ["from_enrollment__program", "to_enrollment__program", "decided_by"]

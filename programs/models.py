@@ -24,6 +24,7 @@ class Approach(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name_plural = "approaches"
 
     def __str__(self) -> str:
         return self.name

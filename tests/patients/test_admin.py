@@ -89,3 +89,24 @@ def test_the_patient_list_runs_a_constant_number_of_queries(client, supervisor, 
     PatientFactory.create_batch(38, primary_counselor=counselor)
 
     assert queries_for_page(client, "/admin/patients/patient/") == with_two
+
+
+def test_staff_record_and_revoke_reminder_consent_from_the_patient_list(client, front_desk):
+    with_email, without_email = PatientFactory(), PatientFactory(email="")
+    client.force_login(front_desk)
+    url = "/admin/patients/patient/"
+
+    response = client.post(
+        url, {"action": "record_reminder_consent", "_selected_action": [with_email.pk, without_email.pk]}, follow=True
+    )
+
+    page = response.content.decode()
+    assert "Reminder consent recorded for 1 patient." in page
+    assert f"MRN {without_email.mrn}: Add an email address" in page
+    with_email.refresh_from_db()
+    assert with_email.has_reminder_consent
+
+    client.post(url, {"action": "revoke_reminder_consent", "_selected_action": [with_email.pk]})
+    with_email.refresh_from_db()
+    assert not with_email.has_reminder_consent
+    assert AuditEvent.objects.filter(action="patient.consent_revoked", actor=front_desk).count() == 1

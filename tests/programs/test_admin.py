@@ -110,3 +110,23 @@ def test_the_program_list_runs_a_constant_number_of_queries(admin_client):
         EnrollmentFactory(program=program)
 
     assert queries_for_page(admin_client, "/admin/programs/program/") == with_two
+
+
+def test_a_counselor_sees_only_their_caseloads_enrollments(client, counselor):
+    mine = EnrollmentFactory(counselor=counselor)
+    other = EnrollmentFactory()
+    client.force_login(counselor)
+
+    page = client.get("/admin/programs/enrollment/").content.decode()
+
+    assert mine.patient.mrn in page
+    assert other.patient.mrn not in page
+    assert client.get(f"/admin/programs/enrollment/{other.pk}/change/").status_code == 302
+
+
+def test_the_enrollment_list_runs_a_constant_number_of_queries(admin_client):
+    EnrollmentFactory.create_batch(2)
+    with_two = queries_for_page(admin_client, "/admin/programs/enrollment/")
+    EnrollmentFactory.create_batch(38)
+
+    assert queries_for_page(admin_client, "/admin/programs/enrollment/") == with_two
