@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 env = environ.Env()
@@ -178,7 +179,13 @@ CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Times are UTC (CELERY_TIMEZONE). Each task is safe to run twice.
+    "generate-sessions": {"task": "sessions.tasks.generate_sessions", "schedule": crontab(hour=7, minute=5)},
+}
+
+# How far ahead group sessions are generated.
+SESSION_HORIZON_DAYS = env.int("SESSION_HORIZON_DAYS", default=28)
 
 # Logs carry ids and actions, never names, dates of birth or contact details.
 LOGGING = {

@@ -10,3 +10,9 @@ class SessionsConfig(AppConfig):
     name = "sessions"
     label = "clinic_sessions"
     verbose_name = "Sessions and attendance"
+
+    def ready(self):
+        from programs.signals import enrollment_ended
+        from sessions.handlers import on_enrollment_ended
+
+        enrollment_ended.connect(on_enrollment_ended, dispatch_uid="sessions.on_enrollment_ended")

@@ -7,6 +7,7 @@ from clinic.levels import LevelOfCare
 from clinic.models import User
 from patients.models import Patient, new_mrn
 from programs.models import Enrollment, Program
+from sessions.models import GroupMembership, SessionKind, TherapyGroup, TherapySession
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -50,3 +51,44 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
     patient = factory.SubFactory(PatientFactory)
     program = factory.SubFactory(ProgramFactory)
     admitted_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=20))
+
+
+class TherapyGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TherapyGroup
+
+    program = factory.SubFactory(ProgramFactory)
+    title = factory.Sequence(lambda n: f"Relapse Prevention {n}")
+    facilitator = factory.SubFactory(UserFactory)
+    weekdays = factory.LazyFunction(lambda: [1, 3, 4])
+    start_time = datetime.time(9, 30)
+    duration_minutes = 180
+    location = "Room 2"
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=60))
+
+
+class GroupSessionFactory(factory.django.DjangoModelFactory):
+    """A group session that started an hour ago unless told otherwise."""
+
+    class Meta:
+        model = TherapySession
+
+    kind = SessionKind.GROUP
+    group = factory.SubFactory(TherapyGroupFactory)
+    program = factory.SelfAttribute("group.program")
+    facilitator = factory.SelfAttribute("group.facilitator")
+    starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+    occurrence_date = factory.LazyAttribute(lambda s: timezone.localtime(s.starts_at).date())
+    duration_minutes = factory.SelfAttribute("group.duration_minutes")
+    location = "Room 2"
+    billing_code = "90853"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GroupMembership
+
+    group = factory.SubFactory(TherapyGroupFactory)
+    enrollment = factory.SubFactory(EnrollmentFactory, program=factory.SelfAttribute("..group.program"))
+    patient = factory.SelfAttribute("enrollment.patient")
+    joined_on = factory.SelfAttribute("enrollment.admitted_on")

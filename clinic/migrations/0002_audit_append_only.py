@@ -4,6 +4,8 @@ TRUNCATE stays possible: it needs table ownership, and the test runner empties t
 
 from django.db import migrations
 
+from clinic.migration_helpers import run_sql_on_postgresql
+
 CREATE = """
 CREATE OR REPLACE FUNCTION clinic_auditevent_append_only() RETURNS trigger AS $$
 BEGIN
@@ -21,15 +23,8 @@ DROP FUNCTION IF EXISTS clinic_auditevent_append_only();
 """
 
 
-def _on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
-
 
 class Migration(migrations.Migration):
     dependencies = [("clinic", "0001_initial")]
 
-    operations = [migrations.RunPython(_on_postgresql(CREATE), _on_postgresql(DROP), elidable=False)]
+    operations = [run_sql_on_postgresql(CREATE, DROP)]

@@ -1,0 +1,23 @@
+from django.db.models import QuerySet
+
+from clinic.errors import DomainError
+from clinic.models import Role
+from sessions.models import Reminder, ReminderStatus
+
+
+class SessionError(DomainError):
+    pass
+
+
+CLINICAL_ROLES = (Role.COUNSELOR, Role.SUPERVISOR)
+
+
+def require_clinician(user, *, doing: str) -> None:
+    if getattr(user, "role", None) not in CLINICAL_ROLES:
+        raise SessionError(f"Only counselors and clinical supervisors can {doing}.", code="not_clinical")
+
+
+def cancel_pending_reminders(reminders: QuerySet[Reminder], *, reason: str) -> int:
+    return reminders.filter(status=ReminderStatus.PENDING).update(
+        status=ReminderStatus.CANCELLED, cancelled_reason=reason
+    )

@@ -1,0 +1,131 @@
+"""Individual, family and check-in sessions booked for one patient, and cancelling any session."""
+
+import datetime
+import uuid
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from clinic.audit import audit_record
+from clinic.models import Role
+from patients.models import Patient
+from programs.models import Enrollment, EnrollmentStatus
+from sessions.models import BillingCode, Reminder, SessionKind, SessionStatus, TherapySession
+from sessions.models.therapy_sessions import psychotherapy_code
+from sessions.scheduling import local_start
+from sessions.services.common import SessionError, cancel_pending_reminders
+
+MAX_OCCURRENCES = 26
+LONGEST_SESSION = datetime.timedelta(hours=10)
+
+
+def _billing_code(kind: str, minutes: int) -> str:
+    if kind == SessionKind.FAMILY:
+        return BillingCode.FAMILY
+    if kind == SessionKind.CHECK_IN:
+        return BillingCode.COUNSELING_15
+    return psychotherapy_code(minutes)
+
+
+def _clash(*, starts_at, minutes, counselor, patient) -> TherapySession | None:
+    """A scheduled or held session of the counselor's, or of the patient's own, that overlaps."""
+    ends_at = starts_at + datetime.timedelta(minutes=minutes)
+    candidates = TherapySession.objects.filter(
+        Q(facilitator=counselor) | Q(patient=patient),
+        starts_at__lt=ends_at,
+        starts_at__gt=starts_at - LONGEST_SESSION,
+    ).exclude(status=SessionStatus.CANCELLED)
+    return next((s for s in candidates if s.ends_at > starts_at), None)
+
+
+@transaction.atomic
+def counseling_book(
+    *,
+    acting_user,
+    patient: Patient,
+    counselor,
+    kind: str,
+    day: datetime.date,
+    at: datetime.time,
+    duration_minutes: int,
+    location: str = "",
+    video_link: str = "",
+    repeat_every_weeks: int = 0,
+    occurrences: int = 1,
+) -> list[TherapySession]:
+    """Book an individual, family or check-in session (or a series, e.g. a check-in every two weeks) with a
+    counselor, at a local wall-clock time. The patient must be actively enrolled; neither the counselor nor the
+    patient may already have a session at that time."""
+    if kind not in (SessionKind.INDIVIDUAL, SessionKind.FAMILY, SessionKind.CHECK_IN):
+        raise SessionError("Choose individual, family or check-in.", code="kind_invalid")
+    if counselor is None or counselor.role not in (Role.COUNSELOR, Role.SUPERVISOR):
+        raise SessionError("Sessions are held by a counselor or a clinical supervisor.", code="not_clinical")
+    if not 5 <= duration_minutes <= 600:
+        raise SessionError("A session lasts between 5 and 600 minutes.", code="duration_invalid")
+    if not location.strip() and not video_link.strip():
+        raise SessionError("Give a room or a video link, so the patient knows where to go.", code="no_place")
+    if not 1 <= occurrences <= MAX_OCCURRENCES:
+        raise SessionError(f"Book between 1 and {MAX_OCCURRENCES} sessions at once.", code="occurrences_invalid")
+    if occurrences > 1 and not 1 <= repeat_every_weeks <= 8:
+        raise SessionError("A series repeats every 1 to 8 weeks.", code="repeat_invalid")
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    enrollment = Enrollment.objects.filter(patient=patient, status=EnrollmentStatus.ACTIVE).first()
+    if enrollment is None:
+        raise SessionError("Only a patient with an active enrollment can be booked.", code="not_enrolled")
+    if day < enrollment.admitted_on:
+        raise SessionError("The session is before the patient's admission.", code="date_order")
+
+    series = uuid.uuid4() if occurrences > 1 else None
+    booked = []
+    for n in range(occurrences):
+        starts_at = local_start(day + datetime.timedelta(weeks=n * repeat_every_weeks), at)
+        clash = _clash(starts_at=starts_at, minutes=duration_minutes, counselor=counselor, patient=patient)
+        if clash is not None:
+            who = "The patient" if clash.patient_id == patient.pk else str(counselor)
+            raise SessionError(
+                f"{who} already has a session at {timezone.localtime(clash.starts_at):%a %b %d, %H:%M}.",
+                code="clash",
+            )
+        booked.append(
+            TherapySession.objects.create(
+                kind=kind,
+                program=enrollment.program,
+                patient=patient,
+                enrollment=enrollment,
+                facilitator=counselor,
+                starts_at=starts_at,
+                duration_minutes=duration_minutes,
+                location=location.strip(),
+                video_link=video_link.strip(),
+                billing_code=_billing_code(kind, duration_minutes),
+                series=series,
+            )
+        )
+    audit_record(
+        actor=acting_user,
+        action="session.book",
+        patient_id=patient.pk,
+        target=booked[0],
+        kind=kind,
+        occurrences=occurrences,
+    )
+    return booked
+
+
+@transaction.atomic
+def session_cancel(*, acting_user, session: TherapySession, reason: str) -> TherapySession:
+    """Cancel a session that has not been held; its pending reminders are cancelled with it."""
+    if not reason.strip():
+        raise SessionError("Give a reason for cancelling the session.", code="reason_required")
+    session = TherapySession.objects.select_for_update().get(pk=session.pk)
+    if session.status != SessionStatus.SCHEDULED:
+        raise SessionError(
+            f"Only a scheduled session can be cancelled; this one is {session.get_status_display()}.",
+            code="not_scheduled",
+        )
+    session.status, session.cancel_reason = SessionStatus.CANCELLED, reason.strip()
+    session.save(update_fields=["status", "cancel_reason"])
+    cancel_pending_reminders(Reminder.objects.filter(session=session), reason="The session was cancelled.")
+    audit_record(actor=acting_user, action="session.cancel", patient_id=session.patient_id, target=session)
+    return session

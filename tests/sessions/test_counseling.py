@@ -1,0 +1,133 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from sessions.models import Reminder, ReminderKind, SessionStatus, TherapySession
+from sessions.services.common import SessionError
+from sessions.services.counseling import counseling_book, session_cancel
+from tests.factories import EnrollmentFactory, GroupSessionFactory, PatientFactory
+
+pytestmark = pytest.mark.django_db
+NEXT_WEEK = timezone.localdate() + datetime.timedelta(days=7)
+
+
+def book(user, counselor, enrollment, **overrides):
+    fields = dict(
+        patient=enrollment.patient,
+        counselor=counselor,
+        kind="individual",
+        day=NEXT_WEEK,
+        at=datetime.time(10, 0),
+        duration_minutes=50,
+        location="Office 4",
+    )
+    return counseling_book(acting_user=user, **(fields | overrides))
+
+
+@pytest.mark.parametrize(
+    ("kind", "minutes", "code"),
+    [
+        ("individual", 30, "90832"),
+        ("individual", 45, "90834"),
+        ("individual", 60, "90837"),
+        ("family", 50, "90847"),
+        ("check_in", 15, "H0004"),
+    ],
+)
+def test_booking_records_the_billing_code_for_the_kind_and_length(counselor, kind, minutes, code):
+    enrollment = EnrollmentFactory()
+
+    [session] = book(counselor, counselor, enrollment, kind=kind, duration_minutes=minutes)
+
+    assert (session.billing_code, session.enrollment, session.program) == (code, enrollment, enrollment.program)
+    local = timezone.localtime(session.starts_at)
+    assert (local.date(), local.hour) == (NEXT_WEEK, 10)
+
+
+def test_an_aftercare_check_in_every_two_weeks_keeps_its_local_time_across_dst(counselor, settings):
+    settings.TIME_ZONE = "America/New_York"
+    enrollment = EnrollmentFactory(program__level_of_care="aftercare")
+
+    sessions = book(
+        counselor,
+        counselor,
+        enrollment,
+        kind="check_in",
+        day=datetime.date(2027, 3, 1),
+        duration_minutes=30,
+        repeat_every_weeks=2,
+        occurrences=3,
+    )
+
+    local = [timezone.localtime(s.starts_at) for s in sessions]
+    assert [t.date() for t in local] == [
+        datetime.date(2027, 3, 1),
+        datetime.date(2027, 3, 15),
+        datetime.date(2027, 3, 29),
+    ]
+    assert {(t.hour, t.minute) for t in local} == {(10, 0)}
+    assert len({s.series for s in sessions}) == 1
+
+
+def test_a_counselor_cannot_be_double_booked(counselor):
+    group_session = GroupSessionFactory(
+        facilitator=counselor, group__facilitator=counselor, starts_at=timezone.now() + datetime.timedelta(days=2)
+    )
+    local = timezone.localtime(group_session.starts_at + datetime.timedelta(minutes=30))
+
+    with pytest.raises(SessionError, match="already has a session at"):
+        book(counselor, counselor, EnrollmentFactory(), day=local.date(), at=local.time())
+
+    assert not TherapySession.objects.filter(kind="individual").exists()
+
+
+def test_a_series_that_clashes_anywhere_books_nothing(counselor):
+    enrollment = EnrollmentFactory()
+    book(counselor, counselor, enrollment, day=NEXT_WEEK + datetime.timedelta(weeks=2))
+
+    with pytest.raises(SessionError, match="The patient already has a session"):
+        book(counselor, counselor, enrollment, repeat_every_weeks=1, occurrences=4)
+
+    assert TherapySession.objects.count() == 1
+
+
+def test_only_an_enrolled_patient_is_booked(counselor):
+    with pytest.raises(SessionError, match="active enrollment"):
+        counseling_book(
+            acting_user=counselor,
+            patient=PatientFactory(),
+            counselor=counselor,
+            kind="individual",
+            day=NEXT_WEEK,
+            at=datetime.time(10),
+            duration_minutes=50,
+            location="Office",
+        )
+
+
+def test_front_desk_cannot_hold_a_session(counselor, front_desk):
+    with pytest.raises(SessionError, match="held by a counselor"):
+        book(counselor, front_desk, EnrollmentFactory())
+
+
+def test_cancelling_a_session_cancels_its_pending_reminders(counselor):
+    [session] = book(counselor, counselor, EnrollmentFactory())
+    reminder = Reminder.objects.create(
+        kind=ReminderKind.SESSION_REMINDER,
+        session=session,
+        patient=session.patient,
+        lead_hours=24,
+        due_at=session.starts_at,
+    )
+
+    with pytest.raises(SessionError, match="Give a reason"):
+        session_cancel(acting_user=counselor, session=session, reason="")
+    session_cancel(acting_user=counselor, session=session, reason="Counselor ill")
+
+    session.refresh_from_db()
+    reminder.refresh_from_db()
+    assert (session.status, session.cancel_reason) == (SessionStatus.CANCELLED, "Counselor ill")
+    assert reminder.status == "cancelled"
+    with pytest.raises(SessionError, match="Only a scheduled session"):
+        session_cancel(acting_user=counselor, session=session, reason="again")

@@ -1,0 +1,120 @@
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from clinic.models import AuditEvent
+from sessions.models import NoteAddendum, ProgressNote
+from sessions.models.attendance import SignedNoteError
+from sessions.services.attendance import attendance_record
+from sessions.services.common import SessionError
+from sessions.services.notes import narrative_save, note_add_addendum, note_save_draft, note_sign
+from tests.factories import GroupSessionFactory, MembershipFactory, TherapyGroupFactory
+
+pytestmark = pytest.mark.django_db
+DAP = {"data": "Shared a trigger at work.", "assessment": "Good insight.", "plan": "Practice urge surfing."}
+
+
+@pytest.fixture
+def attendance(counselor):
+    group = TherapyGroupFactory(facilitator=counselor)
+    member = MembershipFactory(group=group)
+    session = GroupSessionFactory(group=group)
+    return attendance_record(acting_user=counselor, session=session, patient=member.patient, status="present")
+
+
+@pytest.fixture
+def signed_note(counselor, attendance):
+    narrative_save(acting_user=counselor, session=attendance.session, text="Topic: coping with cravings.")
+    return note_sign(acting_user=counselor, note=note_save_draft(acting_user=counselor, attendance=attendance, **DAP))
+
+
+def test_a_group_note_carries_the_narrative_and_the_individual_part(counselor, signed_note):
+    assert signed_note.is_signed
+    assert signed_note.group_narrative == "Topic: coping with cravings."
+    assert (signed_note.data, signed_note.plan) == (DAP["data"], DAP["plan"])
+    assert AuditEvent.objects.filter(action="note.sign", patient_id=signed_note.attendance.patient_id).exists()
+
+
+def test_changing_the_narrative_later_leaves_signed_notes_as_signed(counselor, signed_note):
+    narrative_save(acting_user=counselor, session=signed_note.attendance.session, text="Rewritten.")
+
+    signed_note.refresh_from_db()
+    assert signed_note.group_narrative == "Topic: coping with cravings."
+
+
+def test_the_model_layer_refuses_to_change_a_signed_note(signed_note):
+    signed_note.plan = "Something else"
+    with pytest.raises(SignedNoteError):
+        signed_note.save()
+    with pytest.raises(SignedNoteError):
+        ProgressNote.objects.filter(pk=signed_note.pk).update(plan="x")
+    with pytest.raises(SignedNoteError):
+        signed_note.delete()
+    with pytest.raises(SignedNoteError):
+        ProgressNote.objects.all().delete()
+    assert ProgressNote.objects.get().plan == DAP["plan"]
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_to_change_a_signed_note_even_in_raw_sql(signed_note):
+    with (
+        pytest.raises(DatabaseError, match="signed progress note"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE clinic_sessions_progressnote SET plan = 'x'")
+    assert ProgressNote.objects.get().plan == DAP["plan"]
+
+
+def test_the_service_refuses_to_redraft_a_signed_note(counselor, signed_note):
+    with pytest.raises(SessionError, match="signed and cannot change"):
+        note_save_draft(acting_user=counselor, attendance=signed_note.attendance, **DAP)
+
+
+def test_an_addendum_follows_a_signed_note(counselor, signed_note):
+    note_add_addendum(acting_user=counselor, note=signed_note, text="Patient called later: doing well.")
+
+    assert [a.text for a in signed_note.addenda.all()] == ["Patient called later: doing well."]
+    addendum = NoteAddendum.objects.get()
+    addendum.text = "changed"
+    with pytest.raises(SignedNoteError):
+        addendum.save()
+
+
+def test_a_draft_takes_no_addendum(counselor, attendance):
+    draft = note_save_draft(acting_user=counselor, attendance=attendance, **DAP)
+
+    with pytest.raises(SessionError, match="still a draft"):
+        note_add_addendum(acting_user=counselor, note=draft, text="x")
+
+
+def test_only_the_author_signs_and_only_a_complete_note(counselor, supervisor, attendance):
+    narrative_save(acting_user=counselor, session=attendance.session, text="Topic.")
+    draft = note_save_draft(acting_user=counselor, attendance=attendance, **(DAP | {"plan": ""}))
+
+    with pytest.raises(SessionError, match="plan is empty"):
+        note_sign(acting_user=counselor, note=draft)
+    with pytest.raises(SessionError, match="Only the note's author"):
+        note_sign(acting_user=supervisor, note=draft)
+    with pytest.raises(SessionError, match="Only the author of a draft"):
+        note_save_draft(acting_user=supervisor, attendance=attendance, **DAP)
+
+
+def test_a_group_note_needs_the_narrative_before_signing(counselor, attendance):
+    draft = note_save_draft(acting_user=counselor, attendance=attendance, **DAP)
+
+    with pytest.raises(SessionError, match="group narrative before signing"):
+        note_sign(acting_user=counselor, note=draft)
+    draft.refresh_from_db()
+    assert draft.signed_at is None
+
+
+def test_front_desk_writes_no_clinical_notes(front_desk, attendance):
+    with pytest.raises(SessionError, match="Only counselors and clinical supervisors"):
+        note_save_draft(acting_user=front_desk, attendance=attendance, **DAP)
+    with pytest.raises(SessionError, match="Only counselors and clinical supervisors"):
+        narrative_save(acting_user=front_desk, session=attendance.session, text="x")
+
+
+def test_signing_time_is_recorded(counselor, signed_note):
+    assert abs((timezone.now() - signed_note.signed_at).total_seconds()) < 60
