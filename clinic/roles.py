@@ -7,52 +7,47 @@ from django.db.models import Q
 
 from clinic.models import Role
 
+
+def _perms(text: str) -> list[str]:
+    """ "app: codename codename ..." lines, as "app.codename" strings."""
+    result = []
+    for line in text.strip().splitlines():
+        app, codenames = line.split(":")
+        result += [f"{app.strip()}.{codename}" for codename in codenames.split()]
+    return result
+
+
 # Permissions each role starts with. Syncing only ever adds: an administrator's later changes stay.
 DEFAULT_PERMISSIONS: dict[str, list[str]] = {
-    Role.ADMINISTRATOR: [
-        "clinic.add_user",
-        "clinic.change_user",
-        "clinic.view_user",
-        "clinic.view_auditevent",
-        "auth.add_group",
-        "auth.change_group",
-        "auth.view_group",
-        "patients.view_patient",
-        "patients.add_patient",
-        "patients.change_patient",
-        "programs.add_program",
-        "programs.change_program",
-        "programs.view_program",
-        "programs.add_approach",
-        "programs.change_approach",
-        "programs.view_approach",
-        "programs.view_enrollment",
-        "programs.view_transition",
-    ],
-    Role.SUPERVISOR: [
-        "patients.view_patient",
-        "patients.add_patient",
-        "patients.change_patient",
-        "programs.view_program",
-        "programs.view_approach",
-        "programs.view_enrollment",
-        "programs.view_transition",
-    ],
-    Role.COUNSELOR: [
-        "patients.view_patient",
-        "patients.change_patient",
-        "programs.view_program",
-        "programs.view_approach",
-        "programs.view_enrollment",
-        "programs.view_transition",
-    ],
-    Role.FRONT_DESK: [
-        "patients.view_patient",
-        "patients.add_patient",
-        "patients.change_patient",
-        "programs.view_program",
-        "programs.view_enrollment",
-    ],
+    Role.ADMINISTRATOR: _perms("""
+        clinic: add_user change_user view_user view_auditevent
+        auth: add_group change_group view_group
+        patients: view_patient add_patient change_patient
+        programs: add_program change_program view_program add_approach change_approach view_approach
+        programs: view_enrollment view_transition
+        clinic_sessions: add_therapygroup change_therapygroup view_therapygroup view_groupmembership
+        clinic_sessions: view_therapysession view_reminder
+    """),
+    Role.SUPERVISOR: _perms("""
+        patients: view_patient add_patient change_patient
+        programs: view_program view_approach view_enrollment view_transition
+        clinic_sessions: add_therapygroup change_therapygroup view_therapygroup
+        clinic_sessions: add_groupmembership change_groupmembership view_groupmembership view_therapysession
+        clinic_sessions: view_attendance view_progressnote view_reminder view_absencereview
+    """),
+    Role.COUNSELOR: _perms("""
+        patients: view_patient change_patient
+        programs: view_program view_approach view_enrollment view_transition
+        clinic_sessions: view_therapygroup
+        clinic_sessions: add_groupmembership change_groupmembership view_groupmembership view_therapysession
+        clinic_sessions: view_attendance view_progressnote view_reminder view_absencereview
+    """),
+    # Front desk: registration, schedules and the delivery log; no attendance or clinical notes.
+    Role.FRONT_DESK: _perms("""
+        patients: view_patient add_patient change_patient
+        programs: view_program view_enrollment
+        clinic_sessions: view_therapygroup view_groupmembership view_therapysession view_reminder
+    """),
 }
 
 

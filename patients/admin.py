@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from clinic.admin_helpers import ServiceAdmin
 from clinic.audit import audit_record
 from patients.models import Patient
 from patients.selectors import patients_visible_to
@@ -13,17 +14,36 @@ from patients.services import (
 )
 
 
+class PatientScopedMixin:
+    """Lists and pages only for the patients the user may see (a counselor: their caseload); any other patient's
+    record is "not found". Set `patient_lookup` to the path from the model to its patient."""
+
+    patient_lookup = "patient"
+
+    def get_queryset(self, request):
+        visible = patients_visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(**{f"{self.patient_lookup}__in": visible})
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown in the admin, changed only through the services that hold the clinical rules."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(ServiceAdmin):
     list_display = [
-        "mrn",
-        "legal_last_name",
-        "legal_first_name",
-        "date_of_birth",
-        "primary_counselor",
-        "needs_withdrawal_management",
-        "intake_date",
-    ]
+        "mrn", "legal_last_name", "legal_first_name", "date_of_birth", "primary_counselor",
+        "needs_withdrawal_management", "intake_date",
+    ]  # fmt: skip
     list_filter = ["needs_withdrawal_management", "recommended_level", "primary_counselor"]
     search_fields = ["=mrn", "legal_last_name", "legal_first_name", "preferred_name"]
     list_select_related = ["primary_counselor"]
@@ -32,31 +52,16 @@ class PatientAdmin(admin.ModelAdmin):
         ("Identity", {"fields": ["mrn", ("legal_first_name", "legal_last_name"), "preferred_name", "date_of_birth"]}),
         ("Contact", {"fields": ["email", "phone"]}),
         ("Care", {"fields": ["primary_counselor", "intake_date"]}),
-        (
-            "Intake screening",
-            {
-                "fields": [
-                    "needs_withdrawal_management",
-                    "asam_d1_withdrawal",
-                    "asam_d2_biomedical",
-                    "asam_d3_emotional",
-                    "asam_d4_readiness",
-                    "asam_d5_relapse",
-                    "asam_d6_environment",
-                    "recommended_level",
-                ]
-            },
-        ),
+        ("Intake screening", {"fields": [
+            "needs_withdrawal_management", "asam_d1_withdrawal", "asam_d2_biomedical", "asam_d3_emotional",
+            "asam_d4_readiness", "asam_d5_relapse", "asam_d6_environment", "recommended_level",
+        ]}),
         ("Reminder consent", {"fields": ["reminder_consent_given_at", "reminder_consent_revoked_at"]}),
-    ]
-
+    ]  # fmt: skip
     actions = ["record_reminder_consent", "revoke_reminder_consent"]
 
     def get_queryset(self, request):
         return patients_visible_to(request.user).select_related("primary_counselor")
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # clinical records are closed, never deleted
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -64,15 +69,12 @@ class PatientAdmin(admin.ModelAdmin):
             audit_record(actor=request.user, action="patient.view", patient_id=int(object_id))
         return response
 
-    def save_model(self, request, obj, form, change):
-        # Writes go through the services, so that every change is validated and audited the same way.
-        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_FIELDS}
+    def perform(self, request, form, change):
         if change:
-            patient_update(acting_user=request.user, patient=obj, **fields)
-        else:
-            fields = {name: form.cleaned_data[name] for name in form.cleaned_data if name in EDITABLE_FIELDS}
-            saved = patient_register(acting_user=request.user, **fields)
-            obj.pk, obj.mrn = saved.pk, saved.mrn
+            fields = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_FIELDS}
+            return patient_update(acting_user=request.user, patient=form.instance, **fields)
+        fields = {name: value for name, value in form.cleaned_data.items() if name in EDITABLE_FIELDS}
+        return patient_register(acting_user=request.user, **fields)
 
     def _each(self, request, queryset, service, done: str):
         changed = 0

@@ -5,12 +5,17 @@ from patients.models import Patient
 
 
 def patients_visible_to(user) -> QuerySet[Patient]:
-    """The patients a staff member may see. Counselors see their own caseload: patients whose primary
-    counselor they are, or whose active enrollment they carry. Everyone else sees all patients."""
+    """The patients a staff member may see. Counselors see their own caseload (patients whose primary counselor
+    they are, or whose active enrollment they carry) and the members of the groups they facilitate. Everyone else
+    sees all patients."""
     patients = Patient.objects.all()
     if user.role == Role.COUNSELOR and not user.is_superuser:
-        # The reverse lookup names the enrollments relation without importing programs.
+        # Reverse lookups name the relations of higher apps without importing them.
         patients = patients.filter(
-            Q(primary_counselor=user) | Q(enrollments__counselor=user, enrollments__status="active")
-        ).distinct()
+            pk__in=Patient.objects.filter(
+                Q(primary_counselor=user)
+                | Q(enrollments__counselor=user, enrollments__status="active")
+                | Q(group_memberships__group__facilitator=user, group_memberships__left_on__isnull=True)
+            ).values("pk")
+        )
     return patients

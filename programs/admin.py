@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
 
-from patients.selectors import patients_visible_to
+from patients.admin import PatientScopedMixin, ReadOnlyAdmin
 from programs.models import Approach, Enrollment, EnrollmentStatus, Program, Transition
 
 
@@ -98,29 +98,8 @@ class ProgramAdmin(admin.ModelAdmin):
         return f"{low or 0:g} to {high:g}"
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Enrollments and transitions change only through the services (admit, transition, discharge), which
-    hold the clinical rules; the admin shows them."""
-
-    patient_lookup = "patient"
-
-    def get_queryset(self, request):
-        # The same caseload scope as the patient list: a counselor sees only their patients' episodes.
-        visible = patients_visible_to(request.user).values("pk")
-        return super().get_queryset(request).filter(**{f"{self.patient_lookup}__in": visible})
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Enrollment)
-class EnrollmentAdmin(ReadOnlyAdmin):
+class EnrollmentAdmin(PatientScopedMixin, ReadOnlyAdmin):
     list_display = [
         "id",
         "patient",
@@ -138,7 +117,7 @@ class EnrollmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Transition)
-class TransitionAdmin(ReadOnlyAdmin):
+class TransitionAdmin(PatientScopedMixin, ReadOnlyAdmin):
     patient_lookup = "from_enrollment__patient"
     list_display = ["effective_on", "kind", "from_program", "to_program", "decided_by"]
     list_filter = ["kind"]

@@ -37,3 +37,15 @@ def test_an_administrator_can_widen_a_role_in_its_group():
 
 def test_an_inactive_user_has_no_permissions():
     assert not UserFactory(role="administrator", is_active=False).has_perm("programs.add_program")
+
+
+def test_every_default_permission_names_a_real_permission():
+    from django.contrib.auth.models import Permission
+
+    from clinic.roles import DEFAULT_PERMISSIONS, role_group_name
+
+    for role, perms in DEFAULT_PERMISSIONS.items():
+        group = Group.objects.get(name=role_group_name(role))
+        held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        assert set(perms) <= held, set(perms) - held
+        assert Permission.objects.filter(group=group).count() == len(set(perms))

@@ -1,0 +1,212 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from clinic.admin_helpers import ServiceAdmin
+from patients.admin import PatientScopedMixin, ReadOnlyAdmin
+from patients.selectors import patients_visible_to
+from programs.models import EnrollmentStatus
+from sessions.models import (
+    AbsenceReview,
+    Attendance,
+    GroupMembership,
+    ProgressNote,
+    Reminder,
+    TherapyGroup,
+    TherapySession,
+    Weekday,
+)
+from sessions.models.attendance import ATTENDED
+from sessions.services.groups import GROUP_FIELDS, group_create, group_update, membership_add, membership_end
+
+
+class WeekdaysField(forms.TypedMultipleChoiceField):
+    """The group's weekdays as checkboxes, stored as a list of ISO weekday numbers."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *, encoder=None, decoder=None, **kwargs):  # what JSONField.formfield() passes
+        kwargs.pop("max_length", None)
+        super().__init__(choices=Weekday.choices, coerce=int, **kwargs)
+
+
+class TherapyGroupForm(forms.ModelForm):
+    video_link = forms.URLField(required=False, assume_scheme="https")
+
+    class Meta:
+        model = TherapyGroup
+        fields = sorted(GROUP_FIELDS)
+        field_classes = {"weekdays": WeekdaysField}
+
+
+class MembershipInline(admin.TabularInline):
+    """The roster's history; people join and leave through the membership pages."""
+
+    model = GroupMembership
+    fields = ["patient", "joined_on", "left_on", "enrollment_status"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("patient", "enrollment")
+
+    @admin.display(description="Enrollment")
+    def enrollment_status(self, membership):
+        return membership.enrollment.get_status_display()
+
+
+@admin.register(TherapyGroup)
+class TherapyGroupAdmin(ServiceAdmin):
+    form = TherapyGroupForm
+    list_display = ["title", "program", "facilitator", "schedule", "members", "capacity", "is_active"]
+    list_filter = ["program", "is_active", "facilitator"]
+    search_fields = ["title", "topic"]
+    list_select_related = ["program", "facilitator"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["program", "title", "topic", "facilitator", "is_active"]}),
+        ("Weekly schedule (clinic time)", {"fields": [
+            "weekdays", ("start_time", "duration_minutes"), ("starts_on", "ends_on"),
+        ]}),
+        ("Place", {"fields": ["location", "video_link"]}),
+        ("Roster and billing", {"fields": ["capacity", "billing_code"]}),
+    ]  # fmt: skip
+
+    def get_queryset(self, request):
+        live = Q(memberships__left_on__isnull=True, memberships__enrollment__status=EnrollmentStatus.ACTIVE)
+        return super().get_queryset(request).annotate(member_count=Count("memberships", filter=live))
+
+    def perform(self, request, form, change):
+        fields = {name: form.cleaned_data[name] for name in GROUP_FIELDS if name in form.cleaned_data}
+        if change:
+            return group_update(acting_user=request.user, group=form.instance, **fields)
+        return group_create(acting_user=request.user, **fields)
+
+    @admin.display(description="Meets")
+    def schedule(self, group):
+        return group.schedule_display
+
+    @admin.display(description="Members", ordering="member_count")
+    def members(self, group):
+        return group.member_count
+
+
+@admin.register(GroupMembership)
+class GroupMembershipAdmin(PatientScopedMixin, ServiceAdmin):
+    """Adding puts a patient on a roster (enrolled in the program, within capacity); changing records when they
+    left."""
+
+    list_display = ["group", "patient", "joined_on", "left_on"]
+    list_filter = ["group__program", "group"]
+    list_select_related = ["group", "patient"]
+    autocomplete_fields = ["patient", "group"]
+    search_fields = ["=patient__mrn"]
+
+    def get_fields(self, request, obj=None):
+        return ["left_on"] if obj else ["group", "patient", "joined_on"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["group", "patient", "joined_on"] if obj else []
+
+    def get_changeform_initial_data(self, request):
+        return {"joined_on": timezone.localdate(), **super().get_changeform_initial_data(request)}
+
+    def perform(self, request, form, change):
+        data = form.cleaned_data
+        if change:
+            return membership_end(acting_user=request.user, membership=form.instance, left_on=data["left_on"])
+        return membership_add(
+            acting_user=request.user, group=data["group"], patient=data["patient"], joined_on=data["joined_on"]
+        )
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    fields = ["patient", "status", "minutes_attended", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        visible = patients_visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(patient__in=visible).select_related("patient", "recorded_by")
+
+
+@admin.register(TherapySession)
+class TherapySessionAdmin(ReadOnlyAdmin):
+    list_display = ["starts_at", "kind", "title", "program", "facilitator", "duration_minutes", "status",
+                    "billing_code", "participants"]  # fmt: skip
+    list_filter = ["kind", "status", "program", "billing_code"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["group", "program", "facilitator"]
+    inlines = [AttendanceInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(participant_count=Count("attendances", filter=Q(attendances__status__in=ATTENDED)))
+        )
+
+    @admin.display(description="Group or kind")
+    def title(self, session):
+        return session.group.title if session.group_id else session.get_kind_display()
+
+    @admin.display(description="Attended", ordering="participant_count")
+    def participants(self, session):
+        return session.participant_count
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(PatientScopedMixin, ReadOnlyAdmin):
+    list_display = ["session", "patient", "status", "minutes_attended", "recorded_by"]
+    list_filter = ["status", "session__program"]
+    search_fields = ["=patient__mrn"]
+    list_select_related = ["session__group", "patient", "recorded_by"]
+
+
+@admin.register(ProgressNote)
+class ProgressNoteAdmin(PatientScopedMixin, ReadOnlyAdmin):
+    patient_lookup = "attendance__patient"
+    list_display = ["attendance", "patient", "author", "created_at", "signed_at"]
+    list_filter = [("signed_at", admin.EmptyFieldListFilter), "author"]
+    search_fields = ["=attendance__patient__mrn"]
+    list_select_related = ["attendance__session__group", "attendance__patient", "author"]
+    fields = ["attendance", "author", "group_narrative", "data", "assessment", "plan", "signed_at"]
+
+    @admin.display(description="Patient")
+    def patient(self, note):
+        return note.attendance.patient
+
+
+@admin.register(Reminder)
+class ReminderAdmin(PatientScopedMixin, ReadOnlyAdmin):
+    """The delivery log: what went out to whom, when, and why not."""
+
+    list_display = ["due_at", "kind", "patient", "staff", "status", "attempts", "sent_at", "cancelled_reason",
+                    "last_error"]  # fmt: skip
+    list_filter = ["status", "kind"]
+    search_fields = ["=patient__mrn"]
+    date_hierarchy = "due_at"
+    list_select_related = ["patient", "staff"]
+
+
+@admin.register(AbsenceReview)
+class AbsenceReviewAdmin(PatientScopedMixin, ReadOnlyAdmin):
+    patient_lookup = "enrollment__patient"
+    list_display = ["enrollment", "patient", "unexcused_absences", "flagged_at", "resolved_at"]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["enrollment__program", "enrollment__patient"]
+
+    @admin.display(description="Patient")
+    def patient(self, review):
+        return review.enrollment.patient

@@ -1,0 +1,155 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from sessions.models import Attendance, GroupMembership, ProgressNote, Reminder, TherapyGroup
+from tests.factories import (
+    EnrollmentFactory,
+    GroupSessionFactory,
+    MembershipFactory,
+    ProgramFactory,
+    TherapyGroupFactory,
+    UserFactory,
+)
+from tests.helpers import queries_for_page
+
+pytestmark = pytest.mark.django_db
+GROUP_ADD = "/admin/clinic_sessions/therapygroup/add/"
+MEMBERSHIP_ADD = "/admin/clinic_sessions/groupmembership/add/"
+
+
+def group_form(program, facilitator, **overrides):
+    return {
+        "program": program.pk, "title": "Relapse Prevention AM", "topic": "", "facilitator": facilitator.pk,
+        "weekdays": ["1", "3", "4"], "start_time": "09:30", "duration_minutes": "180", "location": "Room 2",
+        "video_link": "", "capacity": "12", "billing_code": "H0005", "starts_on": timezone.localdate().isoformat(),
+        "ends_on": "", "is_active": "on",
+        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+    } | overrides  # fmt: skip
+
+
+@pytest.fixture
+def logged_in(client, supervisor):
+    client.force_login(supervisor)
+    return client
+
+
+def test_a_supervisor_creates_a_group_and_its_sessions_appear(logged_in, counselor):
+    response = logged_in.post(GROUP_ADD, group_form(ProgramFactory(), counselor))
+
+    assert response.status_code == 302
+    group = TherapyGroup.objects.get()
+    assert group.weekdays == [1, 3, 4]
+    assert group.sessions.exists()
+    assert {s.starts_at.astimezone(timezone.get_default_timezone()).isoweekday() for s in group.sessions.all()} <= {
+        1,
+        3,
+        4,
+    }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"weekdays": []}, "weekdays", "This field is required."),
+        ({"location": ""}, "location", "Give a room or a video link"),
+        ({"ends_on": "2000-01-01"}, "ends_on", "cannot end before it starts"),
+        ({"duration_minutes": "5"}, "duration_minutes", "greater than or equal to 15"),
+    ],
+)
+def test_an_invalid_group_shows_a_field_error_and_saves_nothing(logged_in, counselor, overrides, field, message):
+    response = logged_in.post(GROUP_ADD, group_form(ProgramFactory(), counselor, **overrides))
+
+    assert response.status_code == 200
+    assert message in str(response.context["adminform"].form.errors[field])
+    assert not TherapyGroup.objects.exists()
+
+
+def test_changing_a_groups_time_in_the_admin_moves_its_future_sessions(logged_in, counselor):
+    logged_in.post(GROUP_ADD, group_form(ProgramFactory(), counselor))
+    group = TherapyGroup.objects.get()
+
+    logged_in.post(f"/admin/clinic_sessions/therapygroup/{group.pk}/change/",
+                   group_form(group.program, counselor, start_time="13:00"))  # fmt: skip
+
+    times = {timezone.localtime(s.starts_at).hour for s in group.sessions.filter(status="scheduled")}
+    assert times == {13}
+
+
+def test_adding_a_patient_who_is_not_enrolled_shows_the_rule_and_saves_nothing(logged_in):
+    group = TherapyGroupFactory(program__name="IOP - Day Track")
+    outsider = EnrollmentFactory()
+
+    response = logged_in.post(MEMBERSHIP_ADD, {"group": group.pk, "patient": outsider.patient.pk,
+                                               "joined_on": timezone.localdate().isoformat()})  # fmt: skip
+
+    assert response.status_code == 200
+    assert "Only patients actively enrolled in IOP - Day Track" in response.content.decode()
+    assert not GroupMembership.objects.exists()
+
+
+def test_a_patient_joins_and_later_leaves_through_the_admin(logged_in):
+    group = TherapyGroupFactory()
+    enrollment = EnrollmentFactory(program=group.program)
+
+    logged_in.post(MEMBERSHIP_ADD, {"group": group.pk, "patient": enrollment.patient.pk,
+                                    "joined_on": timezone.localdate().isoformat()})  # fmt: skip
+    membership = GroupMembership.objects.get()
+    logged_in.post(f"/admin/clinic_sessions/groupmembership/{membership.pk}/change/",
+                   {"left_on": timezone.localdate().isoformat()})  # fmt: skip
+
+    membership.refresh_from_db()
+    assert membership.left_on == timezone.localdate()
+
+
+def signed_note_for(member, author):
+    session = GroupSessionFactory(group=member.group)
+    attendance = Attendance.objects.create(session=session, patient=member.patient, enrollment=member.enrollment,
+                                           status="present", minutes_attended=180)  # fmt: skip
+    return ProgressNote.objects.create(attendance=attendance, author=author, data="d", assessment="a", plan="p",
+                                       signed_at=timezone.now())  # fmt: skip
+
+
+def test_front_desk_cannot_open_clinical_notes(client, front_desk, counselor):
+    note = signed_note_for(MembershipFactory(), counselor)
+    client.force_login(front_desk)
+
+    assert client.get("/admin/clinic_sessions/progressnote/").status_code == 403
+    assert client.get(f"/admin/clinic_sessions/progressnote/{note.pk}/change/").status_code == 403
+    assert client.get("/admin/clinic_sessions/therapysession/").status_code == 200  # the schedule, yes
+
+
+def test_a_counselor_sees_notes_of_their_groups_members_only(client, counselor):
+    mine = signed_note_for(MembershipFactory(group__facilitator=counselor), counselor)
+    other = signed_note_for(MembershipFactory(), UserFactory())
+    client.force_login(counselor)
+
+    page = client.get("/admin/clinic_sessions/progressnote/").content.decode()
+
+    assert mine.attendance.patient.mrn in page
+    assert other.attendance.patient.mrn not in page
+    assert client.get(f"/admin/clinic_sessions/progressnote/{other.pk}/change/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("url", "make"),
+    [
+        ("/admin/clinic_sessions/therapygroup/", lambda: MembershipFactory()),
+        ("/admin/clinic_sessions/groupmembership/", lambda: MembershipFactory()),
+        ("/admin/clinic_sessions/therapysession/", lambda: GroupSessionFactory()),
+        ("/admin/clinic_sessions/attendance/", lambda: signed_note_for(MembershipFactory(), UserFactory())),
+        ("/admin/clinic_sessions/progressnote/", lambda: signed_note_for(MembershipFactory(), UserFactory())),
+        ("/admin/clinic_sessions/reminder/", lambda: Reminder.objects.create(
+            kind="session_reminder", session=GroupSessionFactory(), patient=MembershipFactory().patient,
+            due_at=timezone.now() + datetime.timedelta(hours=1))),
+    ],
+)  # fmt: skip
+def test_session_lists_run_a_constant_number_of_queries(logged_in, url, make):
+    for _ in range(2):
+        make()
+    with_two = queries_for_page(logged_in, url)
+    for _ in range(38):
+        make()
+
+    assert queries_for_page(logged_in, url) == with_two
