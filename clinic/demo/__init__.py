@@ -31,6 +31,7 @@ from clinic.demo.data import (
     TRANSITION_REASONS,
     ProgramSpec,
 )
+from clinic.demo.sessions import seed_sessions
 from clinic.levels import LevelOfCare as L
 from clinic.models import Role, User
 from patients.models import Patient, luhn_check_digit
@@ -329,6 +330,9 @@ def seed(*, patients: int, seed: int = 2026, out=None) -> dict[str, int]:
                 )
         Transition.objects.bulk_create(transitions, batch_size=BATCH)
         say(f"Transitions: {len(transitions)}")
+        sessions = seed_sessions(
+            rng=rng, programs=programs, enrollments=enrollments, counselors=counselors, today=today, say=say
+        )
         audit_record(
             actor=None,
             action="demo.seed",
@@ -337,9 +341,10 @@ def seed(*, patients: int, seed: int = 2026, out=None) -> dict[str, int]:
             transitions=len(transitions),
         )
 
-    counts = {"patients": len(planned), "enrollments": len(enrollments), "transitions": len(transitions)}
+    counts = {"patients": len(planned), "enrollments": len(enrollments), "transitions": len(transitions), **sessions}
     say(
         f"Demo data loaded in {time.monotonic() - started:.1f} s: {counts['patients']} patients, "
-        f"{counts['enrollments']} enrollments, {counts['transitions']} transitions."
+        f"{counts['enrollments']} enrollments, {counts['transitions']} transitions, {counts['sessions']} past "
+        f"sessions, {counts['attendance']} attendance records, {counts['notes']} notes."
     )
     return counts

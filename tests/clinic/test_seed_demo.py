@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from clinic.models import Role, User
 from patients.models import Patient
@@ -66,3 +67,31 @@ def test_asking_for_more_patients_adds_them_and_reports_progress():
     assert "Patients: 30/30" in output
     assert Patient.objects.count() == 40
     assert Patient.objects.values("mrn").distinct().count() == 40
+
+
+def test_the_demo_has_weekly_groups_with_eight_weeks_of_attendance_and_notes():
+    from sessions.models import Attendance, GroupMembership, ProgressNote, TherapyGroup, TherapySession
+    from sessions.services.groups import live_memberships
+
+    seed("--patients", "80")
+
+    iop = TherapyGroup.objects.get(title="IOP Morning Group")
+    assert (sorted(iop.weekdays), iop.duration_minutes) == ([1, 3, 4], 180)
+    assert TherapyGroup.objects.get(title="Residential Process Group").weekdays == [1, 2, 3, 4, 5, 6, 7]
+    for group in TherapyGroup.objects.all():
+        assert live_memberships(group).count() <= group.capacity
+    oldest = TherapySession.objects.filter(status="held").order_by("starts_at").first()
+    assert (timezone.localdate() - oldest.local_date).days >= 50
+    assert TherapySession.objects.filter(status="scheduled", starts_at__gt=timezone.now()).exists()
+    statuses = set(Attendance.objects.values_list("status", flat=True))
+    assert {"present", "late", "unexcused", "excused"} <= statuses
+    assert Attendance.objects.filter(status="present").count() > Attendance.objects.exclude(status="present").count()
+    # Everyone recorded was on the roster that day.
+    for attendance in Attendance.objects.filter(session__kind="group").select_related("session")[:200]:
+        day = attendance.session.local_date
+        assert GroupMembership.objects.filter(
+            Q(left_on__isnull=True) | Q(left_on__gte=day), group=attendance.session.group_id,
+            patient=attendance.patient_id, joined_on__lte=day,
+        ).exists()  # fmt: skip
+    assert ProgressNote.objects.filter(signed_at__isnull=True).exists()
+    assert ProgressNote.objects.filter(signed_at__isnull=False).exclude(group_narrative="").exists()
