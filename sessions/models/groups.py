@@ -26,7 +26,8 @@ class TherapyGroup(models.Model):
     title = models.CharField(max_length=120)
     topic = models.CharField(max_length=200, blank=True, help_text="E.g. relapse prevention, 12-step study.")
     facilitator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="facilitated_groups"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="facilitated_groups",
+        limit_choices_to={"role__in": ["counselor", "supervisor"], "is_active": True},
     )
     weekdays = models.JSONField(help_text="ISO weekdays the group meets on (1 Monday ... 7 Sunday).")
     start_time = models.TimeField(help_text="Local wall-clock time in the clinic's time zone.")
@@ -65,6 +66,8 @@ class TherapyGroup(models.Model):
             errors["weekdays"] = "Choose at least one weekday."
         elif len(set(days)) != len(days):
             errors["weekdays"] = "Each weekday may appear only once."
+        if self.facilitator_id and self.facilitator.role not in ("counselor", "supervisor"):
+            errors["facilitator"] = "Groups are facilitated by a counselor or a clinical supervisor."
         if not self.location and not self.video_link:
             errors["location"] = "Give a room or a video link, so patients know where to go."
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:

@@ -248,3 +248,8 @@ def test_the_daily_task_extends_every_group(counselor):
     counts = generate_sessions.apply().get()
 
     assert counts["created"] == sum(g.sessions.count() for g in groups) > 0
+
+
+def test_a_group_is_facilitated_by_a_clinician(counselor, front_desk):
+    with pytest.raises(SessionError, match="facilitated by a counselor or a clinical supervisor"):
+        group_create(acting_user=counselor, **group_fields(facilitator=front_desk))
