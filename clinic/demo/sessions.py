@@ -27,7 +27,7 @@ from sessions.models import (
     TherapySession,
 )
 from sessions.models.attendance import ATTENDED
-from sessions.models.therapy_sessions import psychotherapy_code
+from sessions.models.billing import psychotherapy_code
 from sessions.scheduling import days, local_start
 from sessions.services.groups import sessions_generate
 

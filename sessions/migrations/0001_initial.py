@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                 ('location', models.CharField(blank=True, max_length=120, verbose_name='room')),
                 ('video_link', models.URLField(blank=True)),
                 ('capacity', models.PositiveIntegerField(default=12, validators=[django.core.validators.MinValueValidator(1)])),
-                ('billing_code', models.CharField(default='90853', max_length=5)),
+                ('billing_code', models.CharField(choices=[('90853', '90853 Group psychotherapy'), ('H0005', 'H0005 Alcohol and/or drug group counseling')], default='90853', max_length=5)),
                 ('starts_on', models.DateField()),
                 ('ends_on', models.DateField(blank=True, null=True)),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),

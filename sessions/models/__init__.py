@@ -1,7 +1,8 @@
 from sessions.models.attendance import Attendance, AttendanceStatus, GroupNarrative, NoteAddendum, ProgressNote
+from sessions.models.billing import BillingCode
 from sessions.models.groups import GroupMembership, TherapyGroup, Weekday
 from sessions.models.reminders import AbsenceReview, Reminder, ReminderKind, ReminderStatus
-from sessions.models.therapy_sessions import BillingCode, SessionKind, SessionStatus, TherapySession
+from sessions.models.therapy_sessions import SessionKind, SessionStatus, TherapySession
 
 __all__ = [
     "AbsenceReview",

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 
 from patients.models import Patient
 from programs.models import Enrollment, Program
+from sessions.models.billing import GROUP_CODES, BillingCode
 
 
 class Weekday(models.IntegerChoices):
@@ -26,7 +27,9 @@ class TherapyGroup(models.Model):
     title = models.CharField(max_length=120)
     topic = models.CharField(max_length=200, blank=True, help_text="E.g. relapse prevention, 12-step study.")
     facilitator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="facilitated_groups",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="facilitated_groups",
         limit_choices_to={"role__in": ["counselor", "supervisor"], "is_active": True},
     )
     weekdays = models.JSONField(help_text="ISO weekdays the group meets on (1 Monday ... 7 Sunday).")
@@ -35,7 +38,7 @@ class TherapyGroup(models.Model):
     location = models.CharField("room", max_length=120, blank=True)
     video_link = models.URLField(blank=True)
     capacity = models.PositiveIntegerField(default=12, validators=[MinValueValidator(1)])
-    billing_code = models.CharField(max_length=5, default="90853")
+    billing_code = models.CharField(max_length=5, choices=GROUP_CODES, default=BillingCode.GROUP_PSYCHOTHERAPY)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
     is_active = models.BooleanField("active", default=True)

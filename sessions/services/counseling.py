@@ -12,7 +12,7 @@ from clinic.models import Role
 from patients.models import Patient
 from programs.models import Enrollment, EnrollmentStatus
 from sessions.models import BillingCode, Reminder, SessionKind, SessionStatus, TherapySession
-from sessions.models.therapy_sessions import psychotherapy_code
+from sessions.models.billing import psychotherapy_code
 from sessions.scheduling import local_start
 from sessions.services.common import SessionError, cancel_pending_reminders
 
