@@ -1,8 +1,7 @@
 import datetime
-import threading
 
 import pytest
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.levels import LevelOfCare
@@ -10,6 +9,7 @@ from clinic.models import AuditEvent
 from programs.models import Enrollment, EnrollmentStatus
 from programs.services import EnrollmentError, enrollment_admit
 from tests.factories import EnrollmentFactory, PatientFactory, ProgramFactory, UserFactory
+from tests.helpers import race
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -165,28 +165,14 @@ def test_two_admissions_racing_for_the_last_place_let_exactly_one_in():
     program = ProgramFactory(capacity=3)
     EnrollmentFactory.create_batch(2, program=program)
     staff = UserFactory(role="counselor")
-    patients = [PatientFactory(), PatientFactory()]
-    barrier = threading.Barrier(2)
-    outcomes = []
+    first, second = PatientFactory(), PatientFactory()
 
-    def admit(patient):
-        try:
-            barrier.wait(timeout=10)
-            enrollment_admit(acting_user=staff, patient=patient, program=program)
-            outcomes.append("admitted")
-        except EnrollmentError as error:
-            outcomes.append(error.code)
-        finally:
-            close_old_connections()
-            connection.close()
+    outcomes = race(
+        lambda: enrollment_admit(acting_user=staff, patient=first, program=program),
+        lambda: enrollment_admit(acting_user=staff, patient=second, program=program),
+    )
 
-    threads = [threading.Thread(target=admit, args=(p,)) for p in patients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-    assert sorted(outcomes) == ["admitted", "program_full"]
+    assert outcomes == ["ok", "program_full"]
     assert program.enrollments.filter(status="active").count() == 3
 
 
@@ -195,25 +181,12 @@ def test_two_admissions_racing_for_the_last_place_let_exactly_one_in():
 def test_two_admissions_of_one_patient_racing_leave_one_active_enrollment():
     staff = UserFactory(role="counselor")
     patient = PatientFactory()
-    programs = [ProgramFactory(), ProgramFactory()]
-    barrier = threading.Barrier(2)
-    outcomes = []
+    first, second = ProgramFactory(), ProgramFactory()
 
-    def admit(program):
-        try:
-            barrier.wait(timeout=10)
-            enrollment_admit(acting_user=staff, patient=patient, program=program)
-            outcomes.append("admitted")
-        except EnrollmentError as error:
-            outcomes.append(error.code)
-        finally:
-            connection.close()
+    outcomes = race(
+        lambda: enrollment_admit(acting_user=staff, patient=patient, program=first),
+        lambda: enrollment_admit(acting_user=staff, patient=patient, program=second),
+    )
 
-    threads = [threading.Thread(target=admit, args=(p,)) for p in programs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-    assert sorted(outcomes) == ["admitted", "already_enrolled"]
+    assert outcomes == ["already_enrolled", "ok"]
     assert Enrollment.objects.filter(patient=patient, status="active").count() == 1
