@@ -4,14 +4,14 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import ExtractIsoYear, ExtractWeek, TruncDate
 from django.utils import timezone
 
 from clinic import levels
 from clinic.levels import LevelOfCare
 from programs.models import Enrollment
-from sessions.models import Attendance, BillingCode, TherapySession
+from sessions.models import Attendance, BillingCode
 from sessions.models.attendance import ATTENDED
 from sessions.scheduling import local_day_bounds, week_start
 
@@ -174,11 +174,3 @@ def billing_days(
         entry.services.append(Service(session_id, kind, code, minutes, count))
     return list(days.values())
 
-
-def sessions_in_range(*, first: datetime.date, last: datetime.date) -> QuerySet[TherapySession]:
-    start, end = local_day_bounds(first, last)
-    return (
-        TherapySession.objects.filter(starts_at__gte=start, starts_at__lt=end)
-        .select_related("group", "facilitator", "program", "patient")
-        .annotate(attended=Count("attendances", filter=Q(attendances__status__in=ATTENDED)))
-    )

@@ -192,7 +192,6 @@ def _patient(
     mrn: str,
     counselor: User,
     first_level: str,
-    today: datetime.date,
     admitted_on: datetime.date,
     serial: int,
 ) -> Patient:
@@ -254,7 +253,7 @@ def seed(*, patients: int, seed: int = 2026, out=None) -> dict[str, int]:
             _, path, ending = _journey_for(rng, i, patients)
             stays = _plan_stays(rng, path, ending, specs, today)
             counselor = counselors[i % len(counselors)]
-            patient = _patient(rng, mrn, counselor, programs[path[0]].level_of_care, today, stays[0].admitted_on, i)
+            patient = _patient(rng, mrn, counselor, programs[path[0]].level_of_care, stays[0].admitted_on, i)
             plan = PlannedPatient(patient, stays)
             # One flagged patient in IOP shows the supervisor's withdrawal-management override.
             if path == ["iop"] and ending is None and not any(p.override for p in planned):
