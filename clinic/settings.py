@@ -179,9 +179,23 @@ CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Reminders: how often beat plans and sends them, and the rules of sending.
+REMINDER_BEAT_SECONDS = env.float("REMINDER_BEAT_SECONDS", default=60)
+REMINDER_QUIET_START = env.str("REMINDER_QUIET_START", default="21:00")  # no patient email from ...
+REMINDER_QUIET_END = env.str("REMINDER_QUIET_END", default="08:00")  # ... until, clinic time
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=6)
+REMINDER_RETRY_SECONDS = env.float("REMINDER_RETRY_SECONDS", default=60)  # doubles after each failed attempt
+REMINDER_CLAIM_TIMEOUT_SECONDS = env.int("REMINDER_CLAIM_TIMEOUT_SECONDS", default=300)
+REMINDER_BATCH = env.int("REMINDER_BATCH", default=2000)
+REMINDER_SEND_SECONDS = env.float("REMINDER_SEND_SECONDS", default=200)  # one run's budget, under the time limit
+DIGEST_LOCAL_TIME = env.str("DIGEST_LOCAL_TIME", default="07:00")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
 CELERY_BEAT_SCHEDULE = {
     # Times are UTC (CELERY_TIMEZONE). Each task is safe to run twice.
     "generate-sessions": {"task": "sessions.tasks.generate_sessions", "schedule": crontab(hour=7, minute=5)},
+    "plan-reminders": {"task": "sessions.tasks.plan_reminders", "schedule": REMINDER_BEAT_SECONDS},
+    "send-due-reminders": {"task": "sessions.tasks.send_due_reminders", "schedule": REMINDER_BEAT_SECONDS},
 }
 
 # How far ahead group sessions are generated.

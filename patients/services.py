@@ -119,11 +119,12 @@ def patient_give_reminder_consent(*, acting_user, patient: Patient) -> Patient:
 
 
 @transaction.atomic
-def patient_revoke_reminder_consent(*, acting_user, patient: Patient) -> Patient:
-    """Revoke consent to reminder emails; from now on the patient receives none."""
+def patient_revoke_reminder_consent(*, acting_user, patient: Patient, via: str = "staff") -> Patient:
+    """Revoke consent to reminder emails; from now on the patient receives none. `via` says how (staff, or the
+    patient's own opt-out link, with no acting user)."""
     if not patient.has_reminder_consent:
         raise PatientError("This patient has not consented to reminder emails, so there is nothing to revoke.")
     patient.reminder_consent_revoked_at = timezone.now()
     patient.save(update_fields=["reminder_consent_revoked_at", "updated_at"])
-    audit_record(actor=acting_user, action="patient.consent_revoked", patient_id=patient.pk, target=patient)
+    audit_record(actor=acting_user, action="patient.consent_revoked", patient_id=patient.pk, target=patient, via=via)
     return patient

@@ -44,7 +44,10 @@ class ProgramForm(forms.ModelForm):
             "reminder_lead_hours",
         ]
         field_classes = {"reminder_lead_hours": LeadHoursField}
-        help_texts = {"reminder_lead_hours": "Hours before each session, separated by commas, e.g. 24, 2."}
+        help_texts = {
+            "reminder_lead_hours": "Hours before each session, separated by commas, e.g. 24, 2. Leave empty for no "
+            "reminders (patients in residential care live on site)."
+        }
 
 
 @admin.register(Approach)

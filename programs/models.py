@@ -64,7 +64,8 @@ class Program(models.Model):
     )
     reminder_lead_hours = models.JSONField(
         default=default_reminder_lead_hours,
-        help_text="How many hours before each session patients get a reminder email.",
+        blank=True,
+        help_text="How many hours before each session patients get a reminder email (none for residential care).",
     )
     is_active = models.BooleanField("active", default=True, help_text="Inactive programs take no new admissions.")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -4,14 +4,14 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import ExtractIsoYear, ExtractWeek, TruncDate
 from django.utils import timezone
 
 from clinic import levels
 from clinic.levels import LevelOfCare
-from programs.models import Enrollment
-from sessions.models import Attendance, BillingCode
+from programs.models import Enrollment, EnrollmentStatus
+from sessions.models import Attendance, BillingCode, ProgressNote, SessionStatus, TherapySession
 from sessions.models.attendance import ATTENDED
 from sessions.scheduling import local_day_bounds, week_start
 
@@ -174,3 +174,38 @@ def billing_days(
         entry.services.append(Service(session_id, kind, code, minutes, count))
     return list(days.values())
 
+
+@dataclass
+class Digest:
+    sessions: list[dict]
+    under_minimum: list[dict]
+    unsigned_notes: int
+
+
+def digest_for(staff, day: datetime.date) -> Digest:
+    """A clinician's morning digest: the day's sessions they hold, their caseload's patients who fell short of
+    their weekly minimum last week, and their unsigned notes. A fixed number of queries."""
+    start, end = local_day_bounds(day, day)
+    sessions = [
+        {
+            "starts_at": s.starts_at, "location": s.location or s.video_link,
+            "title": s.group.title if s.group_id else f"{s.get_kind_display()}: {s.patient.display_first_name} "
+            f"{s.patient.legal_last_name}",
+        }
+        for s in TherapySession.objects.filter(facilitator=staff, starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("group", "patient")
+    ]  # fmt: skip
+    caseload = Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE).filter(
+        Q(counselor=staff) | Q(patient__primary_counselor=staff)
+    )
+    last_week = week_start(day) - datetime.timedelta(days=7)
+    weeks = weekly_hours(enrollments=caseload, first_week=last_week, last_week=last_week)
+    short = {pk: rows[0] for pk, rows in weeks.items() if rows and rows[0].under_minimum}
+    under = [
+        {"name": f"{e.patient.display_first_name} {e.patient.legal_last_name}", "mrn": e.patient.mrn,
+         "hours": short[e.pk].hours, "minimum": short[e.pk].minimum}
+        for e in caseload.filter(pk__in=short).select_related("patient").order_by("patient__legal_last_name")
+    ]  # fmt: skip
+    unsigned = ProgressNote.objects.filter(author=staff, signed_at__isnull=True).count()
+    return Digest(sessions=sessions, under_minimum=under, unsigned_notes=unsigned)

@@ -50,3 +50,17 @@ def front_desk(db):
 @pytest.fixture
 def administrator(db):
     return UserFactory(role="administrator", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP server on loopback, with Django's SMTP backend pointed at it."""
+    from tests.smtp import SMTPSink
+
+    sink = SMTPSink().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield sink
+    sink.stop()

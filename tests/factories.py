@@ -7,7 +7,7 @@ from clinic.levels import LevelOfCare
 from clinic.models import User
 from patients.models import Patient, new_mrn
 from programs.models import Enrollment, Program
-from sessions.models import GroupMembership, SessionKind, TherapyGroup, TherapySession
+from sessions.models import Attendance, GroupMembership, ProgressNote, SessionKind, TherapyGroup, TherapySession
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -92,3 +92,25 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     enrollment = factory.SubFactory(EnrollmentFactory, program=factory.SelfAttribute("..group.program"))
     patient = factory.SelfAttribute("enrollment.patient")
     joined_on = factory.SelfAttribute("enrollment.admitted_on")
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    session = factory.SubFactory(GroupSessionFactory)
+    enrollment = factory.SubFactory(EnrollmentFactory, program=factory.SelfAttribute("..session.program"))
+    patient = factory.SelfAttribute("enrollment.patient")
+    status = "present"
+    minutes_attended = factory.SelfAttribute("session.duration_minutes")
+
+
+class ProgressNoteFactory(factory.django.DjangoModelFactory):
+    """A draft note."""
+
+    class Meta:
+        model = ProgressNote
+
+    attendance = factory.SubFactory(AttendanceFactory)
+    author = factory.SubFactory(UserFactory)
+    data, assessment, plan = "Engaged.", "Progressing.", "Continue."

@@ -178,6 +178,7 @@ def _programs() -> dict[str, Program]:
                 min_length_of_stay_days=spec.stay[0],
                 max_length_of_stay_days=spec.stay[1],
                 max_unexcused_absences=spec.max_absences,
+                reminder_lead_hours=spec.reminder_lead_hours,
                 description=spec.description,
             ),
         )

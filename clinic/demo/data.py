@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from clinic.levels import RESIDENTIAL_LEVELS
 from clinic.levels import LevelOfCare as L
 from clinic.models import Role
 from programs.models import DischargeReason, TransitionKind
@@ -52,6 +53,11 @@ class ProgramSpec:
     approaches: list[str]
     max_absences: int = 3
     description: str = ""
+
+    @property
+    def reminder_lead_hours(self) -> list[int]:
+        # Patients in 24-hour care live on site: no reminder emails.
+        return [] if self.level in RESIDENTIAL_LEVELS | {L.WITHDRAWAL_MANAGEMENT} else [24, 2]
 
 
 PROGRAMS = [

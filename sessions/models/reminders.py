@@ -42,12 +42,15 @@ class Reminder(models.Model):
     )
     # For an upcoming-session reminder: how many hours before the session it goes (one row per lead time).
     lead_hours = models.PositiveSmallIntegerField(default=0)
+    # For a daily digest: the local day it covers.
+    for_date = models.DateField(null=True, blank=True)
     due_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     address = models.EmailField(blank=True, help_text="Where it was sent, filled at send time.")
     message_id = models.CharField(max_length=255, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a sender took it (status sending).")
     sent_at = models.DateTimeField(null=True, blank=True)
     cancelled_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -68,6 +71,11 @@ class Reminder(models.Model):
                 fields=["kind", "session", "staff", "patient"],
                 condition=Q(staff__isnull=False, session__isnull=False, patient__isnull=False),
                 name="one_staff_alert_per_kind_session_patient",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "staff", "for_date"],
+                condition=Q(for_date__isnull=False),
+                name="one_digest_per_staff_and_day",
             ),
         ]
 

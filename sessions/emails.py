@@ -1,0 +1,93 @@
+"""The reminder emails: one small function per kind, each rendering a subject, a text and an HTML body.
+
+Patient emails are discreet by law (42 CFR Part 2): they carry the clinic's discreet name, the patient's first
+name, the local date and time, the place or video link, the clinic's phone number and an opt-out link, and
+nothing else: no program, level of care or word about treatment. Staff emails may name the patient; their
+subjects never do.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+OPT_OUT_SALT = "reminders.opt-out"
+
+
+def opt_out_token(patient_id: int) -> str:
+    return signing.dumps(patient_id, salt=OPT_OUT_SALT, compress=True)
+
+
+def patient_id_from_token(token: str) -> int:
+    """Raises signing.BadSignature for a tampered or foreign token."""
+    return int(signing.loads(token, salt=OPT_OUT_SALT))
+
+
+def _opt_out_url(patient_id: int) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("reminder-opt-out", args=[opt_out_token(patient_id)])
+
+
+def _message(template: str, context: dict, *, to: str, message_id: str, headers=None) -> EmailMultiAlternatives:
+    context = {
+        "clinic_name": settings.CLINIC_DISCREET_NAME, "clinic_phone": settings.CLINIC_PHONE, **context,
+    }  # fmt: skip
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{template}.txt", context),
+        from_email=f"{settings.CLINIC_DISCREET_NAME} <{settings.DEFAULT_FROM_EMAIL}>",
+        to=[to],
+        headers={"Message-ID": message_id, **(headers or {})},
+    )
+    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
+    return message
+
+
+def _patient_message(template: str, reminder, *, message_id: str, **context) -> EmailMultiAlternatives:
+    patient = reminder.patient
+    url = _opt_out_url(patient.pk)
+    session = reminder.session
+    return _message(
+        template,
+        {
+            "first_name": patient.display_first_name, "starts_at": timezone.localtime(session.starts_at),
+            "location": session.location, "video_link": session.video_link, "opt_out_url": url, **context,
+        },
+        to=patient.email,
+        message_id=message_id,
+        # One-click unsubscribe in mail clients (RFC 8058).
+        headers={"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )  # fmt: skip
+
+
+def session_reminder(reminder, *, message_id: str) -> EmailMultiAlternatives:
+    return _patient_message("session_reminder", reminder, message_id=message_id)
+
+
+def missed_follow_up(reminder, *, message_id: str) -> EmailMultiAlternatives:
+    return _patient_message("missed_follow_up", reminder, message_id=message_id)
+
+
+def absence_alert(reminder, *, message_id: str) -> EmailMultiAlternatives:
+    session = reminder.session
+    return _message(
+        "absence_alert",
+        {
+            "staff": reminder.staff, "patient": reminder.patient, "session": session,
+            "title": session.group.title if session.group_id else session.get_kind_display(),
+            "starts_at": timezone.localtime(session.starts_at), "site_url": settings.SITE_URL,
+        },
+        to=reminder.staff.email,
+        message_id=message_id,
+    )  # fmt: skip
+
+
+def daily_digest(reminder, *, message_id: str, digest) -> EmailMultiAlternatives:
+    return _message(
+        "daily_digest",
+        {"staff": reminder.staff, "day": reminder.for_date, "digest": digest, "site_url": settings.SITE_URL},
+        to=reminder.staff.email,
+        message_id=message_id,
+    )

@@ -1,0 +1,161 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from patients.services import patient_revoke_reminder_consent
+from programs.services import enrollment_discharge
+from sessions.models import Reminder
+from sessions.scheduling import local_start
+from sessions.services.reminder_plan import reminders_plan
+from sessions.services.reminder_send import reminders_send_due
+from tests.reminders.conftest import consenting
+
+pytestmark = pytest.mark.django_db
+NOON = local_start(timezone.localdate(), datetime.time(12, 0))
+
+
+@pytest.fixture
+def due_reminder(group, tomorrow_session):
+    member = consenting(group=group, enrollment__patient__legal_first_name="Dana")
+    reminders_plan()
+    reminder = Reminder.objects.get(patient=member.patient, lead_hours=24)
+    Reminder.objects.filter(pk=reminder.pk).update(due_at=NOON - datetime.timedelta(minutes=1))
+    reminder.refresh_from_db()
+    return reminder
+
+
+def test_a_due_reminder_is_sent_once_and_recorded(due_reminder):
+    first = reminders_send_due(now=NOON)
+    second = reminders_send_due(now=NOON)
+
+    due_reminder.refresh_from_db()
+    assert (first.get("sent"), second.get("sent")) == (1, None)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [due_reminder.patient.email]
+    assert (due_reminder.status, due_reminder.address, due_reminder.attempts) == ("sent", message.to[0], 1)
+    assert due_reminder.message_id == message.extra_headers["Message-ID"]
+    assert due_reminder.sent_at is not None
+
+
+def test_reminders_not_yet_due_wait(due_reminder):
+    reminders_send_due(now=NOON - datetime.timedelta(minutes=5))
+
+    assert mail.outbox == []
+
+
+def test_patient_email_waits_out_quiet_hours(due_reminder):
+    late_evening = local_start(timezone.localdate(), datetime.time(22, 30))
+
+    counts = reminders_send_due(now=late_evening)
+
+    due_reminder.refresh_from_db()
+    assert counts == {"released": 0, "deferred": 1}
+    assert mail.outbox == []
+    assert (due_reminder.status, due_reminder.attempts) == ("pending", 0)
+    local = timezone.localtime(due_reminder.due_at)
+    assert (local.date(), local.time()) == (timezone.localdate() + datetime.timedelta(days=1), datetime.time(8))
+
+
+def test_staff_alerts_are_not_held_by_quiet_hours(counselor, group, tomorrow_session):
+    counselor.email = "counselor@staff.example"
+    counselor.save()
+    member = consenting(group=group)
+    Reminder.objects.create(kind="absence_alert", session=tomorrow_session, staff=counselor, patient=member.patient,
+                            due_at=NOON)  # fmt: skip
+
+    reminders_send_due(now=local_start(timezone.localdate(), datetime.time(23, 0)))
+
+    assert [m.to for m in mail.outbox] == [["counselor@staff.example"]]
+
+
+def test_revoked_consent_stops_a_planned_reminder_at_send_time(due_reminder, front_desk):
+    patient_revoke_reminder_consent(acting_user=front_desk, patient=due_reminder.patient)
+
+    reminders_send_due(now=NOON)
+
+    due_reminder.refresh_from_db()
+    assert mail.outbox == []
+    assert (due_reminder.status, due_reminder.cancelled_reason) == (
+        "cancelled",
+        "The patient has not consented to reminder emails.",
+    )
+
+
+def test_a_discharged_patient_is_not_reminded(due_reminder, counselor):
+    enrollment = due_reminder.patient.enrollments.get(status="active")
+    enrollment_discharge(acting_user=counselor, enrollment=enrollment, reason=1)
+    type(due_reminder).objects.filter(pk=due_reminder.pk).update(status="pending")  # as if planned just before
+
+    reminders_send_due(now=NOON)
+
+    due_reminder.refresh_from_db()
+    assert mail.outbox == []
+    assert due_reminder.cancelled_reason == "The patient is no longer expected at this session."
+
+
+def test_a_cancelled_session_sends_no_reminder(due_reminder):
+    type(due_reminder.session).objects.filter(pk=due_reminder.session_id).update(status="cancelled")
+
+    reminders_send_due(now=NOON)
+
+    assert mail.outbox == []
+
+
+def test_a_real_smtp_server_receives_it(due_reminder, smtp_sink):
+    reminders_send_due(now=NOON)
+
+    due_reminder.refresh_from_db()
+    assert smtp_sink.recorder.message_ids() == [due_reminder.message_id]
+    assert smtp_sink.recorder.messages[0]["To"] == due_reminder.patient.email
+
+
+def test_an_unreachable_server_is_retried_with_backoff_then_fails(due_reminder, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    settings.REMINDER_MAX_ATTEMPTS, settings.REMINDER_RETRY_SECONDS = 3, 60
+
+    now = NOON
+    for attempt, delay in ((1, 60), (2, 120)):
+        assert reminders_send_due(now=now).get("retried") == 1
+        due_reminder.refresh_from_db()
+        assert (due_reminder.status, due_reminder.attempts) == ("pending", attempt)
+        assert due_reminder.due_at == now + datetime.timedelta(seconds=delay)
+        assert "refused" in due_reminder.last_error.lower()
+        now = due_reminder.due_at
+    reminders_send_due(now=now)
+
+    due_reminder.refresh_from_db()
+    assert (due_reminder.status, due_reminder.attempts) == ("failed", 3)
+
+
+def test_a_refused_address_fails_at_once_with_the_servers_answer(due_reminder, smtp_sink):
+    smtp_sink.recorder.refuse.add(due_reminder.patient.email)
+
+    reminders_send_due(now=NOON)
+
+    due_reminder.refresh_from_db()
+    assert (due_reminder.status, due_reminder.attempts) == ("failed", 1)
+    assert "550" in due_reminder.last_error
+    assert smtp_sink.recorder.messages == []
+
+
+def test_a_claim_left_by_a_dead_worker_is_released_and_sent_once(due_reminder, settings):
+    settings.REMINDER_CLAIM_TIMEOUT_SECONDS = 60
+    Reminder.objects.filter(pk=due_reminder.pk).update(status="sending", claimed_at=NOON - datetime.timedelta(
+        minutes=5), attempts=1)  # fmt: skip
+
+    counts = reminders_send_due(now=NOON)
+
+    due_reminder.refresh_from_db()
+    assert (counts["released"], counts["sent"]) == (1, 1)
+    assert (due_reminder.status, due_reminder.attempts, len(mail.outbox)) == ("sent", 2, 1)
+
+
+def test_a_fresh_claim_is_left_to_its_worker(due_reminder, settings):
+    Reminder.objects.filter(pk=due_reminder.pk).update(status="sending", claimed_at=NOON)
+
+    assert reminders_send_due(now=NOON).get("sent") is None
+    assert mail.outbox == []

@@ -1,0 +1,52 @@
+"""An SMTP server on loopback for tests: records every message, can refuse recipients, stop and start again."""
+
+import socket
+import threading
+from email import message_from_bytes
+
+from aiosmtpd.controller import Controller
+
+
+class Recorder:
+    def __init__(self):
+        self.messages = []
+        self.refuse = set()  # recipients answered with a permanent 550
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.messages.append(message_from_bytes(envelope.original_content or envelope.content))
+        return "250 Message accepted for delivery"
+
+    def message_ids(self) -> list[str]:
+        with self.lock:
+            return [m["Message-ID"] for m in self.messages]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SMTPSink:
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.recorder = Recorder()
+        self.controller = None
+
+    def start(self):
+        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
