@@ -33,20 +33,21 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
         programs: view_program view_approach view_enrollment view_transition
         clinic_sessions: add_therapygroup change_therapygroup view_therapygroup
         clinic_sessions: add_groupmembership change_groupmembership view_groupmembership view_therapysession
-        clinic_sessions: view_attendance view_progressnote view_reminder view_absencereview
+        clinic_sessions: add_therapysession view_attendance view_progressnote view_reminder view_absencereview
     """),
     Role.COUNSELOR: _perms("""
         patients: view_patient change_patient
         programs: view_program view_approach view_enrollment view_transition
         clinic_sessions: view_therapygroup
         clinic_sessions: add_groupmembership change_groupmembership view_groupmembership view_therapysession
-        clinic_sessions: view_attendance view_progressnote view_reminder view_absencereview
+        clinic_sessions: add_therapysession view_attendance view_progressnote view_reminder view_absencereview
     """),
     # Front desk: registration, schedules and the delivery log; no attendance or clinical notes.
     Role.FRONT_DESK: _perms("""
         patients: view_patient add_patient change_patient
         programs: view_program view_enrollment
-        clinic_sessions: view_therapygroup view_groupmembership view_therapysession view_reminder
+        clinic_sessions: view_therapygroup view_groupmembership view_therapysession add_therapysession
+        clinic_sessions: view_reminder
     """),
 }
 

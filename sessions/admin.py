@@ -1,10 +1,13 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from clinic.admin_helpers import ServiceAdmin
+from clinic.models import Role, User
 from patients.admin import PatientScopedMixin, ReadOnlyAdmin
+from patients.models import Patient
 from patients.selectors import patients_visible_to
 from programs.models import EnrollmentStatus
 from sessions.models import (
@@ -13,11 +16,13 @@ from sessions.models import (
     GroupMembership,
     ProgressNote,
     Reminder,
+    SessionKind,
     TherapyGroup,
     TherapySession,
     Weekday,
 )
 from sessions.models.attendance import ATTENDED
+from sessions.services.counseling import counseling_book
 from sessions.services.groups import GROUP_FIELDS, group_create, group_update, membership_add, membership_end
 
 
@@ -141,8 +146,35 @@ class AttendanceInline(admin.TabularInline):
         return super().get_queryset(request).filter(patient__in=visible).select_related("patient", "recorded_by")
 
 
+class BookingForm(forms.ModelForm):
+    """Book an individual, family or check-in session, or a series, through counseling_book."""
+
+    patient = forms.ModelChoiceField(queryset=Patient.objects.none())
+    counselor = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True, role__in=[Role.COUNSELOR, Role.SUPERVISOR])
+    )
+    kind = forms.ChoiceField(choices=[c for c in SessionKind.choices if c[0] != SessionKind.GROUP])
+    day = forms.DateField(widget=AdminDateWidget)
+    at = forms.TimeField(label="Time (clinic time)", widget=AdminTimeWidget)
+    duration_minutes = forms.IntegerField(min_value=5, max_value=600, initial=50)
+    location = forms.CharField(label="Room", required=False)
+    video_link = forms.URLField(required=False, assume_scheme="https")
+    repeat_every_weeks = forms.IntegerField(min_value=0, max_value=8, initial=0, help_text="0 for a single session.")
+    occurrences = forms.IntegerField(min_value=1, max_value=26, initial=1)
+
+    class Meta:
+        model = TherapySession
+        fields = []
+
+    def _post_clean(self):
+        pass  # nothing of the model's to validate here: counseling_book checks the booking
+
+
 @admin.register(TherapySession)
-class TherapySessionAdmin(ReadOnlyAdmin):
+class TherapySessionAdmin(ServiceAdmin):
+    """The schedule. Adding books counseling (groups' sessions come from their schedule); sessions are not edited
+    here."""
+
     list_display = ["starts_at", "kind", "title", "program", "facilitator", "duration_minutes", "status",
                     "billing_code", "participants"]  # fmt: skip
     list_filter = ["kind", "status", "program", "billing_code"]
@@ -156,6 +188,32 @@ class TherapySessionAdmin(ReadOnlyAdmin):
             .get_queryset(request)
             .annotate(participant_count=Count("attendances", filter=Q(attendances__status__in=ATTENDED)))
         )
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            visible = patients_visible_to(request.user).filter(enrollments__status=EnrollmentStatus.ACTIVE)
+
+            class ScopedBookingForm(BookingForm):
+                def __init__(self, *args, **kwargs):
+                    super().__init__(*args, **kwargs)
+                    self.fields["patient"].queryset = visible  # only patients this user may see
+
+            kwargs["form"] = ScopedBookingForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": list(BookingForm.base_fields)})]
+        return super().get_fieldsets(request, obj)
+
+    def get_inlines(self, request, obj):
+        return [AttendanceInline] if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def perform(self, request, form, change):
+        return counseling_book(acting_user=request.user, **form.cleaned_data)[0]
 
     @admin.display(description="Group or kind")
     def title(self, session):

@@ -1,16 +1,21 @@
 """An SMTP server on loopback for tests: records every message, can refuse recipients, stop and start again."""
 
+import asyncio
+import logging
 import socket
 import threading
 from email import message_from_bytes
 
 from aiosmtpd.controller import Controller
 
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every connection at INFO
+
 
 class Recorder:
     def __init__(self):
         self.messages = []
         self.refuse = set()  # recipients answered with a permanent 550
+        self.delay = 0.0  # seconds before answering DATA, to play a slow server
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -22,6 +27,8 @@ class Recorder:
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
             self.messages.append(message_from_bytes(envelope.original_content or envelope.content))
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return "250 Message accepted for delivery"
 
     def message_ids(self) -> list[str]:

@@ -67,6 +67,16 @@ def _expected_patients(sessions: list[TherapySession]) -> dict[int, set[int]]:
     return expected
 
 
+def is_expected(session: TherapySession, patient_id: int) -> bool:
+    """Whether the patient is still expected at the session (booked, or on the roster that day): one query."""
+    if session.patient_id is not None:
+        return session.patient_id == patient_id and session.enrollment.status == EnrollmentStatus.ACTIVE
+    return GroupMembership.objects.filter(
+        group_id=session.group_id, patient_id=patient_id, left_on__isnull=True,
+        enrollment__status=EnrollmentStatus.ACTIVE, joined_on__lte=session.local_date,
+    ).exists()  # fmt: skip
+
+
 def _plan_session_reminders(now: datetime.datetime) -> dict[str, int]:
     leads = [
         max(p, default=0) for p in Program.objects.filter(is_active=True).values_list("reminder_lead_hours", flat=True)
@@ -105,11 +115,12 @@ def _plan_session_reminders(now: datetime.datetime) -> dict[str, int]:
                                 cancelled_reason=why_not,
                             )
                         )
-                elif reminder.status in (ReminderStatus.PENDING, ReminderStatus.CANCELLED) and (
-                    (reminder.status, reminder.cancelled_reason, reminder.due_at) != (status, why_not, due)
-                ):
-                    reminder.status, reminder.cancelled_reason, reminder.due_at = status, why_not, due
-                    changed.append(reminder)
+                elif reminder.status in (ReminderStatus.PENDING, ReminderStatus.CANCELLED):
+                    # After a failed attempt the sender owns the timing (backoff); the plan may still cancel.
+                    due = reminder.due_at if reminder.attempts and not why_not else due
+                    if (reminder.status, reminder.cancelled_reason, reminder.due_at) != (status, why_not, due):
+                        reminder.status, reminder.cancelled_reason, reminder.due_at = status, why_not, due
+                        changed.append(reminder)
     for reminder in existing.values():  # planned before, no longer expected (left the group, lead time removed)
         if reminder.status == ReminderStatus.PENDING:
             reminder.status, reminder.cancelled_reason = ReminderStatus.CANCELLED, NOT_EXPECTED

@@ -21,7 +21,7 @@ from clinic.email import DeliveryError, open_connection, send_then_commit
 from sessions import emails
 from sessions.models import Reminder, ReminderKind, ReminderStatus, SessionStatus
 from sessions.selectors import digest_for
-from sessions.services.reminder_plan import NOT_EXPECTED, _expected_patients, why_patient_cannot_receive
+from sessions.services.reminder_plan import NOT_EXPECTED, is_expected, why_patient_cannot_receive
 
 log = logging.getLogger(__name__)
 
@@ -33,19 +33,17 @@ class _LostClaim(Exception):
     """The row was released (claim timeout) and may be sent by another worker: this one must not finish."""
 
 
-def _quiet_until(now: datetime.datetime) -> datetime.datetime | None:
-    """When quiet hours (patients get no email between REMINDER_QUIET_START and REMINDER_QUIET_END, clinic time)
-    end, if `now` is inside them."""
-    local = timezone.localtime(now)
+def in_quiet_hours(now: datetime.datetime) -> bool:
+    """Patients get no email between REMINDER_QUIET_START and REMINDER_QUIET_END, clinic time (equal: never quiet).
+    Their due reminders simply wait: nothing is dropped or moved."""
     start = datetime.time.fromisoformat(settings.REMINDER_QUIET_START)
     end = datetime.time.fromisoformat(settings.REMINDER_QUIET_END)
-    if local.time() >= start:
-        day = local.date() + datetime.timedelta(days=1)
-    elif local.time() < end:
-        day = local.date()
-    else:
-        return None
-    return timezone.make_aware(datetime.datetime.combine(day, end), timezone.get_default_timezone())
+    local = timezone.localtime(now).time()
+    if start == end:
+        return False
+    if start < end:  # a window within one day
+        return start <= local < end
+    return local >= start or local < end  # across midnight, e.g. 21:00-08:00
 
 
 def _why_not_now(reminder: Reminder, now: datetime.datetime) -> str:
@@ -57,7 +55,7 @@ def _why_not_now(reminder: Reminder, now: datetime.datetime) -> str:
         session = reminder.session
         if session.status != SessionStatus.SCHEDULED or session.starts_at <= now:
             return SESSION_STARTED
-        if reminder.patient_id not in _expected_patients([session])[session.pk]:
+        if not is_expected(session, reminder.patient_id):
             return NOT_EXPECTED
         return ""
     staff = reminder.staff
@@ -100,9 +98,6 @@ def _send_one(pk: int, connection, now: datetime.datetime) -> str:
     reminder = Reminder.objects.select_related(
         "patient", "staff", "session__group", "session__program", "session__enrollment"
     ).get(pk=pk)
-    if reminder.to_patient and (until := _quiet_until(now)):
-        _release(pk, status=ReminderStatus.PENDING, due_at=until, attempts=F("attempts") - 1)
-        return "deferred"
     if why := _why_not_now(reminder, now):
         _release(pk, status=ReminderStatus.CANCELLED, cancelled_reason=why)
         return "cancelled"
@@ -145,6 +140,9 @@ def reminders_send_due(
     )
     counts = Counter(released=released)
     due = Reminder.objects.filter(status=ReminderStatus.PENDING, due_at__lte=now).order_by("due_at", "id")
+    if in_quiet_hours(now):
+        counts["waiting"] = due.filter(staff__isnull=True).count()
+        due = due.filter(staff__isnull=False)  # staff alerts and digests go at any hour
     connection = open_connection()
     try:
         for pk in due.values_list("pk", flat=True)[: limit or settings.REMINDER_BATCH]:

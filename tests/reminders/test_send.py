@@ -48,15 +48,32 @@ def test_reminders_not_yet_due_wait(due_reminder):
 
 def test_patient_email_waits_out_quiet_hours(due_reminder):
     late_evening = local_start(timezone.localdate(), datetime.time(22, 30))
+    early_morning = local_start(timezone.localdate() + datetime.timedelta(days=1), datetime.time(7, 59))
+    morning = local_start(timezone.localdate() + datetime.timedelta(days=1), datetime.time(8, 0))
 
-    counts = reminders_send_due(now=late_evening)
+    counts = [reminders_send_due(now=late_evening), reminders_send_due(now=early_morning)]
+    reminders_plan(now=early_morning)  # planning meanwhile changes nothing
 
     due_reminder.refresh_from_db()
-    assert counts == {"released": 0, "deferred": 1}
-    assert mail.outbox == []
-    assert (due_reminder.status, due_reminder.attempts) == ("pending", 0)
-    local = timezone.localtime(due_reminder.due_at)
-    assert (local.date(), local.time()) == (timezone.localdate() + datetime.timedelta(days=1), datetime.time(8))
+    assert counts == [{"released": 0, "waiting": 1}, {"released": 0, "waiting": 1}]
+    assert (mail.outbox, due_reminder.status, due_reminder.attempts) == ([], "pending", 0)
+    assert reminders_send_due(now=morning).get("sent") == 1
+
+
+def test_quiet_hours_can_be_switched_off(due_reminder, settings):
+    settings.REMINDER_QUIET_START = settings.REMINDER_QUIET_END = "00:00"
+
+    assert reminders_send_due(now=local_start(timezone.localdate(), datetime.time(23, 30))).get("sent") == 1
+
+
+def test_planning_leaves_the_backoff_of_a_failed_attempt_alone(due_reminder):
+    later = NOON + datetime.timedelta(minutes=8)
+    Reminder.objects.filter(pk=due_reminder.pk).update(attempts=1, due_at=later, last_error="OSError: refused")
+
+    reminders_plan(now=NOON)
+
+    due_reminder.refresh_from_db()
+    assert (due_reminder.status, due_reminder.due_at) == ("pending", later)
 
 
 def test_staff_alerts_are_not_held_by_quiet_hours(counselor, group, tomorrow_session):

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from sessions.models import Attendance, GroupMembership, ProgressNote, Reminder, TherapyGroup
+from sessions.models import Attendance, GroupMembership, ProgressNote, Reminder, TherapyGroup, TherapySession
 from tests.factories import (
     EnrollmentFactory,
     GroupSessionFactory,
@@ -153,3 +153,52 @@ def test_session_lists_run_a_constant_number_of_queries(logged_in, url, make):
         make()
 
     assert queries_for_page(logged_in, url) == with_two
+
+
+def booking_form(patient, counselor, **overrides):
+    day = timezone.localdate() + datetime.timedelta(days=2)
+    return {
+        "patient": patient.pk, "counselor": counselor.pk, "kind": "individual", "day": day.isoformat(),
+        "at": "10:00", "duration_minutes": "50", "location": "Office 4", "video_link": "",
+        "repeat_every_weeks": "0", "occurrences": "1",
+    } | overrides  # fmt: skip
+
+
+def test_front_desk_books_counseling_in_the_admin(client, front_desk, counselor):
+    enrollment = EnrollmentFactory()
+    client.force_login(front_desk)
+
+    response = client.post("/admin/clinic_sessions/therapysession/add/", booking_form(enrollment.patient, counselor))
+
+    assert response.status_code == 302
+    session = TherapySession.objects.get()
+    assert (session.kind, session.patient, session.facilitator, session.billing_code) == (
+        "individual",
+        enrollment.patient,
+        counselor,
+        "90834",
+    )
+
+
+def test_a_double_booking_in_the_admin_shows_the_clash_and_books_nothing(client, front_desk, counselor):
+    first, second = EnrollmentFactory(), EnrollmentFactory()
+    client.force_login(front_desk)
+    client.post("/admin/clinic_sessions/therapysession/add/", booking_form(first.patient, counselor))
+
+    response = client.post("/admin/clinic_sessions/therapysession/add/", booking_form(second.patient, counselor))
+
+    assert response.status_code == 200
+    assert "already has a session at" in response.content.decode()
+    assert TherapySession.objects.count() == 1
+
+
+def test_a_counselor_can_only_book_their_own_patients(client, counselor):
+    mine = EnrollmentFactory(counselor=counselor)
+    other = EnrollmentFactory()
+    client.force_login(counselor)
+
+    response = client.post("/admin/clinic_sessions/therapysession/add/", booking_form(other.patient, counselor))
+
+    assert "Select a valid choice" in response.content.decode()
+    assert client.post("/admin/clinic_sessions/therapysession/add/",
+                       booking_form(mine.patient, counselor)).status_code == 302  # fmt: skip

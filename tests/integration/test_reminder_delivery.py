@@ -1,0 +1,170 @@
+"""Reminders end to end: a real Redis broker, real `celery worker --beat` processes, PostgreSQL shared with them,
+and a real SMTP server on loopback. Beat plans and sends every second here."""
+
+import contextlib
+import datetime
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from sessions.models import Reminder
+from tests.conftest import require_service
+from tests.factories import GroupSessionFactory, MembershipFactory, TherapyGroupFactory
+from tests.smtp import SMTPSink
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def redis_available() -> bool:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+        client.flushdb()  # a clean broker: no task left over from an earlier run
+        return True
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def sink():
+    smtp = SMTPSink().start()
+    yield smtp
+    smtp.stop()
+
+
+@pytest.fixture
+def workers(sink, tmp_path):
+    """start() launches a `celery worker --beat` process against the test database, Redis and the SMTP sink."""
+    require_service(connection.vendor == "postgresql", "the worker shares the test database: needs PostgreSQL")
+    require_service(redis_available(), f"needs Redis at {REDIS_URL}")
+    db = connection.settings_dict
+    started = []
+
+    def start():
+        n = len(started)
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+            "CELERY_BROKER_URL": REDIS_URL,
+            "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
+            "VAR_DIR": str(tmp_path / f"var{n}"),
+            "REMINDER_BEAT_SECONDS": "1",
+            "REMINDER_RETRY_SECONDS": "1",
+            "REMINDER_MAX_ATTEMPTS": "30",
+            "REMINDER_CLAIM_TIMEOUT_SECONDS": "3",
+            "REMINDER_QUIET_START": "00:00",
+            "REMINDER_QUIET_END": "00:00",  # no quiet hours: the test may run at any hour
+            "DEBUG": "true",
+        }
+        log = open(tmp_path / f"worker{n}.log", "w")  # noqa: SIM115 - closed with the process
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "clinic", "worker", "--beat", "--pool=solo", "--loglevel=INFO",
+             "--hostname", f"test{n}@%h", "--schedule", str(tmp_path / f"beat{n}")],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the embedded beat is a child process
+        )  # fmt: skip
+        started.append((process, log))
+        return process
+
+    yield start
+    for process, log in started:
+        kill(process)
+        log.close()
+
+
+def kill(process: subprocess.Popen) -> None:
+    """SIGKILL the worker and its embedded beat at once, as a crash would: no cleanup, no acknowledgement."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+def wait_for(condition, *, seconds: float, what: str, logs: Path | None = None):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    worker_logs = "".join(p.read_text()[-3000:] for p in sorted(logs.glob("worker*.log"))) if logs else ""
+    pytest.fail(f"timed out waiting for {what}\n{worker_logs}")
+
+
+def due_reminders(count: int) -> list[int]:
+    """`count` patients on the roster of a session whose 24-hour reminder fell due a few minutes ago: the worker's
+    beat plans their reminders and sends them."""
+    group = TherapyGroupFactory(capacity=count, program__reminder_lead_hours=[24])
+    GroupSessionFactory(group=group, starts_at=timezone.now() + datetime.timedelta(hours=24, minutes=-5))
+    members = [
+        MembershipFactory(group=group, enrollment__patient__reminder_consent_given_at=timezone.now())
+        for _ in range(count)
+    ]
+    return [m.patient_id for m in members]
+
+
+def assert_each_sent_exactly_once(sink, patients):
+    reminders = list(Reminder.objects.filter(kind="session_reminder"))
+    received = sink.recorder.message_ids()
+    assert len(reminders) == len(patients)
+    assert {r.status for r in reminders} == {"sent"}
+    assert sorted(received) == sorted(r.message_id for r in reminders)  # each exactly once, none missing
+    assert len(received) == len(set(received)) == len(patients)
+
+
+def test_two_hundred_due_reminders_arrive_exactly_once(workers, sink, tmp_path):
+    patients = due_reminders(200)
+
+    workers()
+    wait_for(lambda: len(sink.recorder.messages) >= 200 and not Reminder.objects.exclude(status="sent").exists(),
+             seconds=90, what="200 reminders", logs=tmp_path)  # fmt: skip
+    time.sleep(2)  # a few more beats: nothing more may arrive
+
+    assert_each_sent_exactly_once(sink, patients)
+
+
+def test_killing_the_worker_mid_batch_loses_and_doubles_nothing(workers, sink, tmp_path):
+    sink.recorder.delay = 0.02  # a slower server, so that the kill lands mid-batch
+    patients = due_reminders(300)
+
+    first = workers()
+    wait_for(lambda: len(sink.recorder.messages) >= 60, seconds=90, what="the first 60 reminders", logs=tmp_path)
+    kill(first)
+    arrived_before = len(sink.recorder.messages)
+    assert arrived_before < 300, "the worker finished before it could be killed mid-batch"
+
+    workers()
+    wait_for(lambda: not Reminder.objects.exclude(status="sent").exists(), seconds=120, what="the rest",
+             logs=tmp_path)  # fmt: skip
+    time.sleep(2)
+
+    assert_each_sent_exactly_once(sink, patients)
+
+
+def test_reminders_wait_out_an_smtp_outage_and_are_delivered_once(workers, sink, tmp_path):
+    sink.stop()  # the mail server is down: connections are refused
+    patients = due_reminders(20)
+
+    workers()
+    wait_for(lambda: Reminder.objects.filter(attempts__gte=2).exclude(last_error="").exists(), seconds=60,
+             what="failed attempts while the server is down", logs=tmp_path)  # fmt: skip
+    assert sink.recorder.messages == []
+    assert not Reminder.objects.filter(status="sent").exists()
+    retried = Reminder.objects.filter(attempts__gte=2).first()
+    assert "refused" in retried.last_error.lower()
+
+    sink.start()  # back, on the same port
+    wait_for(lambda: not Reminder.objects.exclude(status="sent").exists(), seconds=90, what="delivery after the outage",
+             logs=tmp_path)  # fmt: skip
+    time.sleep(2)
+
+    assert_each_sent_exactly_once(sink, patients)
