@@ -74,3 +74,9 @@ class RoleBackend(ModelBackend):
         return Permission.objects.filter(
             Q(group__user=user_obj) | Q(group__name=role_group_name(user_obj.role))
         ).distinct()
+
+
+def is_clinician(user) -> bool:
+    """Counselors and supervisors see clinical content (notes, attendance detail); front desk and administrators
+    do not."""
+    return getattr(user, "role", None) in (Role.COUNSELOR, Role.SUPERVISOR)

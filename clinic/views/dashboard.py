@@ -1,0 +1,71 @@
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.utils import timezone
+
+from clinic.models import Role, User
+from clinic.roles import is_clinician
+from sessions.models import AbsenceReview, Reminder, ReminderKind, SessionStatus, TherapySession
+from sessions.models.attendance import ATTENDED
+from sessions.scheduling import local_day_bounds
+from sessions.selectors import caseload_for
+
+PAGE_SIZE = 50
+
+
+def _chosen_counselor(request):
+    """Counselors see their own caseload; supervisors and administrators pick a counselor, or everyone."""
+    user = request.user
+    if user.role == Role.COUNSELOR:
+        return user, None
+    if user.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+        return None, None
+    choices = User.objects.filter(is_active=True, role__in=[Role.COUNSELOR, Role.SUPERVISOR]).order_by(
+        "last_name", "first_name"
+    )
+    chosen = request.GET.get("counselor", "")
+    return (choices.filter(pk=chosen).first() if chosen.isdigit() else None), choices
+
+
+@login_required
+def dashboard(request):
+    """The home page: a counselor's caseload with hours, absences and the next session; today's sessions;
+    absences to follow up and reviews due."""
+    counselor, choices = _chosen_counselor(request)
+    show_caseload = is_clinician(request.user) or request.user.role == Role.ADMINISTRATOR
+    rows = caseload_for(counselor=counselor) if show_caseload else []
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+    start, end = local_day_bounds(timezone.localdate(), timezone.localdate())
+    today = (
+        TherapySession.objects.filter(starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("group", "patient", "facilitator")
+        .annotate(recorded=Count("attendances"), attended=Count("attendances", filter=Q(
+            attendances__status__in=ATTENDED)))
+        .order_by("starts_at")
+    )  # fmt: skip
+    alerts = (
+        Reminder.objects.filter(
+            kind=ReminderKind.ABSENCE_ALERT, created_at__gte=timezone.now() - datetime.timedelta(days=7)
+        )
+        .select_related("patient", "session__group")
+        .order_by("-created_at")
+    )
+    reviews = AbsenceReview.objects.filter(resolved_at__isnull=True).select_related(
+        "enrollment__patient", "enrollment__program"
+    )
+    if counselor is not None:
+        today = today.filter(facilitator=counselor)
+        alerts = alerts.filter(staff=counselor)
+        reviews = reviews.filter(
+            Q(enrollment__counselor=counselor) | Q(enrollment__patient__primary_counselor=counselor)
+        )
+    return render(request, "clinic/dashboard.html", {
+        "page": page, "rows": page.object_list, "show_caseload": show_caseload, "counselor": counselor,
+        "choices": choices, "today": today, "alerts": alerts[:20] if is_clinician(request.user) else [],
+        "reviews": reviews[:20] if is_clinician(request.user) else [],
+    })  # fmt: skip

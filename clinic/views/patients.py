@@ -1,0 +1,83 @@
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404, render
+
+from clinic.audit import audit_record
+from clinic.levels import LevelOfCare
+from clinic.models import Role, User
+from clinic.roles import is_clinician
+from patients.models import ASAM_DIMENSIONS
+from patients.selectors import patients_visible_to
+from programs.models import Enrollment, EnrollmentStatus, Program
+from sessions.selectors import chart_for
+
+PAGE_SIZE = 25
+
+
+class PatientFilter(forms.Form):
+    q = forms.CharField(label="Name or MRN", required=False)
+    program = forms.ModelChoiceField(Program.objects.order_by("name"), required=False, empty_label="Any program")
+    level = forms.ChoiceField(choices=[("", "Any level"), *LevelOfCare.choices], required=False)
+    counselor = forms.ModelChoiceField(
+        User.objects.filter(role__in=[Role.COUNSELOR, Role.SUPERVISOR], is_active=True).order_by("last_name"),
+        required=False, empty_label="Any counselor",
+    )  # fmt: skip
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), ("active", "In care"), ("ended", "Not in care")], required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+
+
+@login_required
+def patient_list(request):
+    """Search by name or MRN, filter by program, level, counselor and status; 25 a page."""
+    form = PatientFilter(request.GET or None)
+    current = Enrollment.objects.filter(patient=OuterRef("pk"), status=EnrollmentStatus.ACTIVE)
+    patients = (
+        patients_visible_to(request.user)
+        .select_related("primary_counselor")
+        .annotate(program_name=Subquery(current.values("program__name")[:1]),
+                  level=Subquery(current.values("program__level_of_care")[:1]))
+        .order_by("legal_last_name", "legal_first_name", "pk")
+    )  # fmt: skip
+    if form.is_valid():
+        data = form.cleaned_data
+        if q := data["q"].strip():
+            patients = patients.filter(
+                Q(mrn=q) | Q(legal_last_name__icontains=q) | Q(legal_first_name__icontains=q)
+                | Q(preferred_name__icontains=q)
+            )  # fmt: skip
+        if data["program"]:
+            patients = patients.filter(enrollments__program=data["program"], enrollments__status="active")
+        if data["level"]:
+            patients = patients.filter(enrollments__program__level_of_care=data["level"], enrollments__status="active")
+        if data["counselor"]:
+            patients = patients.filter(primary_counselor=data["counselor"])
+        if data["status"] == "active":
+            patients = patients.filter(program_name__isnull=False)
+        elif data["status"] == "ended":
+            patients = patients.filter(program_name__isnull=True)
+    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "patients/list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def patient_chart(request, pk: int):
+    """The chart: demographics, consents, screening, the level-of-care journey, attendance with weekly hours,
+    notes (clinicians only) and the reminders sent. Every opening is audited."""
+    patient = get_object_or_404(patients_visible_to(request.user).select_related("primary_counselor"), pk=pk)
+    audit_record(actor=request.user, action="patient.view", patient_id=patient.pk, target=patient)
+    clinician = is_clinician(request.user)
+    chart = chart_for(patient, with_notes=clinician)
+    screening = [(label, getattr(patient, name)) for name, label in ASAM_DIMENSIONS.items()]
+    return render(request, "patients/chart.html", {
+        "chart": chart, "patient": patient, "clinician": clinician, "screening": screening,
+    })  # fmt: skip

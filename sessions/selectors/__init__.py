@@ -1,0 +1,12 @@
+"""Reads that span sessions, attendance and enrollments. Each runs a fixed number of queries."""
+
+from sessions.selectors.billing import BillingDay, Service, billing_days
+from sessions.selectors.caseload import CaseloadRow, caseload_enrollments, caseload_for
+from sessions.selectors.chart import Chart, chart_for
+from sessions.selectors.digest import Digest, digest_for
+from sessions.selectors.hours import WeekHours, weekly_hours
+
+__all__ = [
+    "BillingDay", "CaseloadRow", "Chart", "Digest", "Service", "WeekHours", "billing_days", "caseload_enrollments",
+    "caseload_for", "chart_for", "digest_for", "weekly_hours",
+]  # fmt: skip

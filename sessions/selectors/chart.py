@@ -1,0 +1,78 @@
+"""Everything the patient chart shows, in a fixed number of queries whatever the length of the history."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from patients.models import Patient
+from programs.models import Enrollment, Transition
+from sessions.models import AbsenceReview, Attendance, NoteAddendum, ProgressNote, Reminder
+from sessions.scheduling import week_start
+from sessions.selectors.hours import WeekHours, weekly_hours
+
+HISTORY_WEEKS = 8
+RECENT = 30
+
+
+@dataclass
+class JourneyStep:
+    enrollment: Enrollment
+    transition_in: Transition | None
+
+
+@dataclass
+class Chart:
+    patient: Patient
+    journey: list[JourneyStep]
+    current: Enrollment | None
+    weeks: list[WeekHours]
+    attendance: list[Attendance]
+    notes: list[ProgressNote] = field(default_factory=list)
+    reminders: list[Reminder] = field(default_factory=list)
+    open_reviews: list[AbsenceReview] = field(default_factory=list)
+
+
+def chart_for(patient: Patient, *, with_notes: bool) -> Chart:
+    """The level-of-care journey (each enrollment with the transition into it), the last eight weeks' hours of the
+    latest enrollment, recent attendance, notes (for clinicians) and the reminder delivery log."""
+    enrollments = list(
+        Enrollment.objects.filter(patient=patient).select_related("program", "counselor", "override_by")
+        .order_by("admitted_on", "pk")
+    )  # fmt: skip
+    transitions = {
+        t.to_enrollment_id: t
+        for t in Transition.objects.filter(to_enrollment__patient=patient).select_related("decided_by")
+    }
+    latest = enrollments[-1] if enrollments else None
+    weeks = []
+    if latest is not None:
+        today = timezone.localdate()
+        last = min(today, latest.discharged_on or today)
+        weeks = weekly_hours(
+            enrollments=Enrollment.objects.filter(pk=latest.pk),
+            first_week=week_start(last) - datetime.timedelta(weeks=HISTORY_WEEKS - 1), last_week=last,
+        ).get(latest.pk, [])  # fmt: skip
+    attendance = list(
+        Attendance.objects.filter(patient=patient).select_related("session__group", "session__facilitator")
+        .order_by("-session__starts_at")[:RECENT]
+    )  # fmt: skip
+    notes = []
+    if with_notes:
+        notes = list(
+            ProgressNote.objects.filter(attendance__patient=patient)
+            .select_related("author", "attendance__session__group")
+            .prefetch_related(Prefetch("addenda", queryset=NoteAddendum.objects.select_related("author")))
+            .order_by("-attendance__session__starts_at")[:RECENT]
+        )  # fmt: skip
+    reminders = list(
+        Reminder.objects.filter(patient=patient).select_related("staff", "session").order_by("-due_at")[:RECENT]
+    )
+    reviews = list(AbsenceReview.objects.filter(enrollment__patient=patient, resolved_at__isnull=True))
+    return Chart(
+        patient=patient,
+        journey=[JourneyStep(e, transitions.get(e.pk)) for e in enrollments],
+        current=latest if latest is not None and latest.is_active else None,
+        weeks=weeks, attendance=attendance, notes=notes, reminders=reminders, open_reviews=reviews,
+    )  # fmt: skip

@@ -1,0 +1,162 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from clinic.models import AuditEvent
+from sessions.models import AbsenceReview, Attendance, ProgressNote
+from tests.factories import (
+    EnrollmentFactory,
+    GroupSessionFactory,
+    MembershipFactory,
+    PatientFactory,
+    ProgressNoteFactory,
+    TherapyGroupFactory,
+    UserFactory,
+)
+from tests.helpers import queries_for_page
+
+pytestmark = pytest.mark.django_db
+
+
+def caseload_patient(counselor, **kwargs):
+    """An IOP patient of `counselor` on a group roster, with attendance and a draft note."""
+    enrollment = EnrollmentFactory(counselor=counselor, patient__primary_counselor=counselor,
+                                   program__level_of_care="2.1", **kwargs)  # fmt: skip
+    group = TherapyGroupFactory(program=enrollment.program, facilitator=counselor)
+    member = MembershipFactory(group=group, enrollment=enrollment)
+    session = GroupSessionFactory(group=group, starts_at=timezone.now() - datetime.timedelta(days=1))
+    GroupSessionFactory(group=group, starts_at=timezone.now() + datetime.timedelta(days=1))
+    attendance = Attendance.objects.create(session=session, patient=member.patient, enrollment=enrollment,
+                                           status="unexcused", minutes_attended=0)  # fmt: skip
+    ProgressNote.objects.create(attendance=attendance, author=counselor, data="d", assessment="a", plan="p")
+    return enrollment
+
+
+def test_the_dashboard_lists_the_counselors_caseload_with_its_flags(client, counselor):
+    mine = caseload_patient(counselor)
+    AbsenceReview.objects.create(enrollment=mine, unexcused_absences=3)
+    other = EnrollmentFactory()
+    client.force_login(counselor)
+
+    page = client.get("/").content.decode()
+
+    assert mine.patient.mrn in page and other.patient.mrn not in page
+    assert "0.00</span> of 9" in page  # this week's hours against IOP's minimum
+    assert "Review due" in page
+    assert "day 21" in page  # admitted 20 days ago
+
+
+def test_a_supervisor_switches_between_counselors_and_all(client, supervisor, counselor):
+    mine = caseload_patient(counselor)
+    other = EnrollmentFactory(counselor=UserFactory())
+    client.force_login(supervisor)
+
+    everyone = client.get("/").content.decode()
+    one = client.get(f"/?counselor={counselor.pk}").content.decode()
+
+    assert mine.patient.mrn in everyone and other.patient.mrn in everyone
+    assert mine.patient.mrn in one and other.patient.mrn not in one
+
+
+def test_front_desk_sees_todays_schedule_but_no_caseload(client, front_desk, counselor):
+    caseload_patient(counselor)
+    client.force_login(front_desk)
+
+    page = client.get("/").content.decode()
+
+    assert "Today's sessions" in page and "Patients in care" not in page
+
+
+def test_the_dashboard_runs_the_same_queries_for_2_and_40_patients(client, counselor):
+    client.force_login(counselor)
+    for _ in range(2):
+        caseload_patient(counselor)
+    with_two = queries_for_page(client, "/")
+    for _ in range(38):
+        caseload_patient(counselor)
+
+    assert queries_for_page(client, "/") == with_two
+
+
+def test_patients_are_found_by_name_or_mrn_and_filtered(client, supervisor):
+    dana = EnrollmentFactory(patient__legal_last_name="Whitfield", program__name="IOP - Day Track").patient
+    other = PatientFactory(legal_last_name="Okafor")
+    client.force_login(supervisor)
+
+    by_name = client.get("/patients/?q=whitf").content.decode()
+    by_mrn = client.get(f"/patients/?q={other.mrn}").content.decode()
+    in_care = client.get("/patients/?status=active").content.decode()
+    not_in_care = client.get("/patients/?status=ended").content.decode()
+
+    assert dana.mrn in by_name and other.mrn not in by_name
+    assert other.mrn in by_mrn and dana.mrn not in by_mrn
+    assert dana.mrn in in_care and other.mrn not in in_care and "IOP - Day Track" in in_care
+    assert other.mrn in not_in_care and dana.mrn not in not_in_care
+
+
+def test_the_patient_list_pages_by_25(client, supervisor):
+    PatientFactory.create_batch(30)
+    client.force_login(supervisor)
+
+    first = client.get("/patients/").content.decode()
+    second = client.get("/patients/?page=2").content.decode()
+
+    assert "Page 1 of 2" in first and first.count('href="/patients/') >= 25
+    assert "Page 2 of 2" in second
+
+
+def test_the_patient_list_runs_the_same_queries_for_2_and_40_patients(client, supervisor):
+    client.force_login(supervisor)
+    for _ in range(2):
+        EnrollmentFactory()
+    with_two = queries_for_page(client, "/patients/")
+    for _ in range(38):
+        EnrollmentFactory()
+
+    assert queries_for_page(client, "/patients/") == with_two
+
+
+def test_the_chart_shows_the_journey_and_notes_and_is_audited(client, counselor):
+    enrollment = caseload_patient(counselor)
+    client.force_login(counselor)
+
+    page = client.get(f"/patients/{enrollment.patient_id}/").content.decode()
+
+    assert enrollment.program.name in page and "in care" in page
+    assert "Progress notes" in page and "draft" in page
+    audit = AuditEvent.objects.get(action="patient.view")
+    assert (audit.actor, audit.patient_id, audit.ip_address) == (counselor, enrollment.patient_id, "127.0.0.1")
+
+
+def test_front_desk_sees_the_chart_without_clinical_notes(client, front_desk, counselor):
+    enrollment = caseload_patient(counselor)
+    client.force_login(front_desk)
+
+    page = client.get(f"/patients/{enrollment.patient_id}/").content.decode()
+
+    assert enrollment.patient.mrn in page
+    assert "Progress notes" not in page and "Recent attendance" not in page
+
+
+def test_a_counselor_gets_404_for_a_patient_outside_their_caseload(client, counselor):
+    other = EnrollmentFactory()
+    client.force_login(counselor)
+
+    assert client.get(f"/patients/{other.patient_id}/").status_code == 404
+    assert not AuditEvent.objects.filter(action="patient.view").exists()
+
+
+def test_the_chart_runs_the_same_queries_for_a_short_and_a_long_history(client, counselor):
+    short = caseload_patient(counselor)
+    long = caseload_patient(counselor)
+    for days in range(2, 40):
+        session = GroupSessionFactory(group=long.group_memberships.get().group,
+                                      starts_at=timezone.now() - datetime.timedelta(days=days))  # fmt: skip
+        note = ProgressNoteFactory(author=counselor, attendance__session=session, attendance__enrollment=long)
+        note.addenda.create(author=counselor, text="later")
+    client.force_login(counselor)
+
+    assert queries_for_page(client, f"/patients/{short.patient_id}/") == queries_for_page(
+        client, f"/patients/{long.patient_id}/"
+    )
