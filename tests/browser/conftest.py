@@ -22,6 +22,9 @@ def browser():
         sync_playwright = None
     require_service(sync_playwright is not None, "needs the playwright package (requirements-dev.txt)")
     require_service(shutil.which(CHROMIUM) is not None, f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in the test thread until the session ends; the ORM must stay usable
+    # there (in these tests and the ones after them).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
@@ -29,9 +32,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, monkeypatch):
-    # Playwright's sync API runs an event loop in the test thread; the ORM must still be usable there.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def page(browser):
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
