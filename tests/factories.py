@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from clinic.levels import LevelOfCare
 from clinic.models import User
-from patients.models import Patient, new_mrn
+from patients.models import Patient, luhn_check_digit
 from programs.models import Enrollment, Program
 from sessions.models import Attendance, GroupMembership, ProgressNote, SessionKind, TherapyGroup, TherapySession
 
@@ -26,7 +26,8 @@ class PatientFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Patient
 
-    mrn = factory.LazyFunction(new_mrn)
+    # Sequential, so that no two test patients draw the same random MRN; still check-digited.
+    mrn = factory.Sequence(lambda n: f"{1000000 + n}{luhn_check_digit(str(1000000 + n))}")
     legal_first_name = factory.Faker("first_name")
     legal_last_name = factory.Faker("last_name")
     date_of_birth = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=35 * 365))
