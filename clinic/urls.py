@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from clinic.views import chart_actions
+from clinic.views.attendance import attendance_row, attendance_sheet
 from clinic.views.dashboard import dashboard
 from clinic.views.patients import patient_chart, patient_list
 from sessions.views import reminder_opt_out
@@ -18,6 +20,13 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("patients/", patient_list, name="patient-list"),
     path("patients/<int:pk>/", patient_chart, name="patient-chart"),
+    path("patients/<int:pk>/admit/", chart_actions.patient_admit, name="patient-admit"),
+    path("patients/<int:pk>/transition/", chart_actions.patient_transition, name="patient-transition"),
+    path("patients/<int:pk>/discharge/", chart_actions.patient_discharge, name="patient-discharge"),
+    path("patients/<int:pk>/book/", chart_actions.patient_book, name="patient-book"),
+    path("patients/<int:pk>/consent/", chart_actions.patient_consent, name="patient-consent"),
+    path("sessions/<int:pk>/attendance/", attendance_sheet, name="attendance-sheet"),
+    path("sessions/<int:pk>/attendance/<int:patient_id>/", attendance_row, name="attendance-row"),
     path("admin/", admin.site.urls),
     # The opt-out link in patient emails: a short, neutral path that says nothing about the clinic.
     path("stop/<str:token>/", reminder_opt_out, name="reminder-opt-out"),

@@ -68,4 +68,5 @@ def dashboard(request):
         "page": page, "rows": page.object_list, "show_caseload": show_caseload, "counselor": counselor,
         "choices": choices, "today": today, "alerts": alerts[:20] if is_clinician(request.user) else [],
         "reviews": reviews[:20] if is_clinician(request.user) else [],
+        "can_take_attendance": is_clinician(request.user),
     })  # fmt: skip

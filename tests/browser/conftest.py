@@ -13,7 +13,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run"]  # fmt: skip
 
 
-
 @pytest.fixture(scope="session")
 def browser():
     try:

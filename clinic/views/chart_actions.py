@@ -1,0 +1,151 @@
+"""The chart's actions: admit, transition, discharge, book a session, record or revoke consent.
+
+Each page is a form that calls one service; a broken rule comes back as a message on the form and nothing is
+saved."""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from clinic.errors import DomainError
+from clinic.models import Role, User
+from clinic.roles import is_clinician
+from patients.selectors import patients_visible_to
+from patients.services import patient_give_reminder_consent, patient_revoke_reminder_consent
+from programs.models import DischargeReason, Enrollment, EnrollmentStatus, Program
+from programs.services import enrollment_admit, enrollment_discharge, enrollment_transition
+from sessions.models import SessionKind
+from sessions.services.counseling import counseling_book
+
+
+def _clinicians():
+    return User.objects.filter(is_active=True, role__in=[Role.COUNSELOR, Role.SUPERVISOR]).order_by("last_name")
+
+
+class AdmitForm(forms.Form):
+    program = forms.ModelChoiceField(Program.objects.filter(is_active=True).order_by("name"))
+    admitted_on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    counselor = forms.ModelChoiceField(_clinicians(), required=False, help_text="Defaults to the primary counselor.")
+    override_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False,
+        help_text="Supervisors only: why a patient flagged for withdrawal management may go to this level.",
+    )  # fmt: skip
+
+
+class TransitionForm(forms.Form):
+    to_program = forms.ModelChoiceField(Program.objects.filter(is_active=True).order_by("name"), label="Move to")
+    effective_on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="The clinical reason.")
+    counselor = forms.ModelChoiceField(_clinicians(), required=False, help_text="Defaults to the current one.")
+    override_reason = AdmitForm.base_fields["override_reason"]
+
+
+class DischargeForm(forms.Form):
+    reason = forms.TypedChoiceField(choices=DischargeReason.choices, coerce=int, label="TEDS reason")
+    discharged_on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Discharge note")
+
+
+class BookForm(forms.Form):
+    kind = forms.ChoiceField(choices=[c for c in SessionKind.choices if c[0] != SessionKind.GROUP])
+    counselor = forms.ModelChoiceField(_clinicians())
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    at = forms.TimeField(label="Time (clinic time)", widget=forms.TimeInput(attrs={"type": "time"}))
+    duration_minutes = forms.IntegerField(min_value=5, max_value=600, initial=50)
+    location = forms.CharField(label="Room", required=False)
+    video_link = forms.URLField(required=False, assume_scheme="https")
+    repeat_every_weeks = forms.IntegerField(min_value=0, max_value=8, initial=0, help_text="0 for a single session.")
+    occurrences = forms.IntegerField(min_value=1, max_value=26, initial=1)
+
+
+def _patient(request, pk):
+    return get_object_or_404(patients_visible_to(request.user), pk=pk)
+
+
+def _current(patient) -> Enrollment | None:
+    return patient.enrollments.filter(status=EnrollmentStatus.ACTIVE).select_related("program").first()
+
+
+def _form_page(request, patient, form, *, title: str, done: str, action, clinical: bool = True):
+    """Validate, call the service, and on a broken rule show its message on the form (nothing is saved)."""
+    if clinical and not is_clinician(request.user):
+        raise PermissionDenied("Only counselors and clinical supervisors do this.")
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, done)
+            return redirect("patient-chart", patient.pk)
+    return render(request, "patients/action.html", {"form": form, "patient": patient, "title": title})
+
+
+@login_required
+def patient_admit(request, pk: int):
+    patient = _patient(request, pk)
+    form = AdmitForm(request.POST or None, initial={"counselor": patient.primary_counselor})
+    return _form_page(request, patient, form, title="Admit", done="Admitted.", action=lambda d: enrollment_admit(
+        acting_user=request.user, patient=patient, **d))  # fmt: skip
+
+
+@login_required
+def patient_transition(request, pk: int):
+    patient = _patient(request, pk)
+    current = _current(patient)
+    if current is None:
+        messages.error(request, "This patient is not in care: admit them instead.")
+        return redirect("patient-chart", patient.pk)
+    form = TransitionForm(request.POST or None)
+    form.fields["to_program"].queryset = Program.objects.filter(is_active=True).exclude(pk=current.program_id)
+    return _form_page(
+        request, patient, form, title=f"Move from {current.program.name}", done="Transition recorded.",
+        action=lambda d: enrollment_transition(acting_user=request.user, enrollment=current, **d),
+    )  # fmt: skip
+
+
+@login_required
+def patient_discharge(request, pk: int):
+    patient = _patient(request, pk)
+    current = _current(patient)
+    if current is None:
+        messages.error(request, "This patient is not in care.")
+        return redirect("patient-chart", patient.pk)
+    form = DischargeForm(request.POST or None)
+    return _form_page(
+        request, patient, form, title=f"Discharge from {current.program.name}", done="Discharged.",
+        action=lambda d: enrollment_discharge(acting_user=request.user, enrollment=current, **d),
+    )  # fmt: skip
+
+
+@login_required
+def patient_book(request, pk: int):
+    patient = _patient(request, pk)
+    form = BookForm(request.POST or None, initial={
+        "counselor": patient.primary_counselor, "day": timezone.localdate() + datetime.timedelta(days=1),
+        "at": datetime.time(10, 0), "location": "Counseling office",
+    })  # fmt: skip
+    return _form_page(
+        request, patient, form, title="Book a session", done="Booked.", clinical=False,
+        action=lambda d: counseling_book(acting_user=request.user, patient=patient, **d),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def patient_consent(request, pk: int):
+    """Record (action=give) or revoke (action=revoke) consent to reminder emails."""
+    patient = _patient(request, pk)
+    service = patient_give_reminder_consent if request.POST.get("action") == "give" else patient_revoke_reminder_consent
+    try:
+        service(acting_user=request.user, patient=patient)
+        messages.success(request, "Consent to reminder emails updated.")
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("patient-chart", patient.pk)

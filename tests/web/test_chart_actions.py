@@ -1,0 +1,120 @@
+import pytest
+from django.utils import timezone
+
+from programs.models import Enrollment, Transition
+from sessions.models import TherapySession
+from tests.factories import EnrollmentFactory, PatientFactory, ProgramFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate().isoformat()
+
+
+@pytest.fixture
+def residential(counselor):
+    return EnrollmentFactory(counselor=counselor, patient__primary_counselor=counselor, program__name="Maple House",
+                             program__level_of_care="3.5")  # fmt: skip
+
+
+def test_a_counselor_steps_a_patient_down_from_the_chart(client, counselor, residential):
+    iop = ProgramFactory(name="IOP - Day Track", level_of_care="2.1")
+    client.force_login(counselor)
+
+    response = client.post(f"/patients/{residential.patient_id}/transition/", {
+        "to_program": iop.pk, "effective_on": TODAY, "reason": "Met residential goals.", "counselor": "",
+        "override_reason": "",
+    }, follow=True)  # fmt: skip
+
+    page = response.content.decode()
+    assert "Transition recorded." in page and "Step down on" in page and "IOP - Day Track" in page
+    assert Transition.objects.get().kind == "step_down"
+
+
+def test_a_broken_rule_shows_on_the_form_and_changes_nothing(client, counselor, residential):
+    full = ProgramFactory(name="IOP - Evening", capacity=1)
+    EnrollmentFactory(program=full)
+    client.force_login(counselor)
+
+    response = client.post(f"/patients/{residential.patient_id}/transition/", {
+        "to_program": full.pk, "effective_on": TODAY, "reason": "Step down", "counselor": "", "override_reason": "",
+    })  # fmt: skip
+
+    assert response.status_code == 200
+    assert "IOP - Evening is full" in response.content.decode()
+    residential.refresh_from_db()
+    assert residential.is_active and not Transition.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"effective_on": "2099-01-01"}, "cannot be in the future"),
+        ({"effective_on": "not a date"}, "Enter a valid date"),
+        ({"reason": ""}, "This field is required"),
+        ({"to_program": "999999"}, "Select a valid choice"),
+    ],
+)
+def test_bad_input_gets_a_message_not_a_500(client, counselor, residential, data, message):
+    iop = ProgramFactory()
+    client.force_login(counselor)
+
+    response = client.post(f"/patients/{residential.patient_id}/transition/", {
+        "to_program": iop.pk, "effective_on": TODAY, "reason": "Step down", **data,
+    })  # fmt: skip
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_discharge_with_a_teds_reason(client, counselor, residential):
+    client.force_login(counselor)
+
+    client.post(f"/patients/{residential.patient_id}/discharge/", {"reason": "2", "discharged_on": TODAY, "note": ""})
+
+    residential.refresh_from_db()
+    assert (residential.status, residential.discharge_reason) == ("discharged", 2)
+
+
+def test_admit_from_the_chart_and_refuse_over_capacity(client, counselor):
+    patient = PatientFactory(primary_counselor=counselor)
+    full = ProgramFactory(name="Full House", capacity=1)
+    EnrollmentFactory(program=full)
+    client.force_login(counselor)
+
+    refused = client.post(f"/patients/{patient.pk}/admit/", {"program": full.pk, "admitted_on": TODAY})
+    client.post(f"/patients/{patient.pk}/admit/", {"program": ProgramFactory().pk, "admitted_on": TODAY})
+
+    assert "Full House is full" in refused.content.decode()
+    assert Enrollment.objects.filter(patient=patient, status="active").count() == 1
+
+
+def test_front_desk_cannot_discharge_but_can_book(client, front_desk, counselor, residential):
+    client.force_login(front_desk)
+
+    assert client.get(f"/patients/{residential.patient_id}/discharge/").status_code == 403
+    response = client.post(f"/patients/{residential.patient_id}/book/", {
+        "kind": "individual", "counselor": counselor.pk, "day": TODAY, "at": "23:30", "duration_minutes": "30",
+        "location": "Office 4", "repeat_every_weeks": "0", "occurrences": "1",
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert TherapySession.objects.filter(patient=residential.patient, kind="individual").exists()
+
+
+def test_consent_is_recorded_and_revoked_from_the_chart(client, front_desk, residential):
+    client.force_login(front_desk)
+    url = f"/patients/{residential.patient_id}/consent/"
+
+    client.post(url, {"action": "give"})
+    residential.patient.refresh_from_db()
+    assert residential.patient.has_reminder_consent
+    client.post(url, {"action": "revoke"})
+    residential.patient.refresh_from_db()
+    assert not residential.patient.has_reminder_consent
+
+
+def test_a_counselor_cannot_act_on_a_patient_outside_their_caseload(client, counselor):
+    other = EnrollmentFactory()
+    client.force_login(counselor)
+
+    assert client.post(f"/patients/{other.patient_id}/discharge/", {"reason": "1"}).status_code == 404
+    other.refresh_from_db()
+    assert other.is_active
