@@ -33,7 +33,7 @@ class AdmitForm(forms.Form):
     admitted_on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
     counselor = forms.ModelChoiceField(_clinicians(), required=False, help_text="Defaults to the primary counselor.")
     override_reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False,
+        label="Supervisor override", widget=forms.Textarea(attrs={"rows": 2}), required=False,
         help_text="Supervisors only: why a patient flagged for withdrawal management may go to this level.",
     )  # fmt: skip
 
@@ -41,7 +41,7 @@ class AdmitForm(forms.Form):
 class TransitionForm(forms.Form):
     to_program = forms.ModelChoiceField(Program.objects.filter(is_active=True).order_by("name"), label="Move to")
     effective_on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="The clinical reason.")
+    reason = forms.CharField(label="Clinical reason", widget=forms.Textarea(attrs={"rows": 3}))
     counselor = forms.ModelChoiceField(_clinicians(), required=False, help_text="Defaults to the current one.")
     override_reason = AdmitForm.base_fields["override_reason"]
 

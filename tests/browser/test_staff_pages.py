@@ -61,3 +61,51 @@ def test_front_desk_cannot_open_a_note(page, live_server, clinic):
     assert "urge surfing" not in page.content()
     response = page.goto(f"{live_server.url}/admin/clinic_sessions/progressnote/{clinic['note'].pk}/change/")
     assert response.status == 403
+
+
+def test_a_counselors_day_attendance_a_signed_note_and_a_step_down(page, live_server, screenshot):
+    counselor = UserFactory(username="jordan", role="counselor", first_name="Jordan", last_name="Lee")
+    residential = EnrollmentFactory(counselor=counselor, patient__primary_counselor=counselor,
+                                    patient__legal_last_name="Whitfield", program__name="Maple House",
+                                    program__level_of_care="3.5")  # fmt: skip
+    EnrollmentFactory(program__name="IOP - Day Track", program__level_of_care="2.1")  # the program to step down to
+    group = TherapyGroupFactory(program=residential.program, facilitator=counselor, title="Process Group")
+    members = [MembershipFactory(group=group, enrollment=residential)] + [
+        MembershipFactory(group=group, enrollment__counselor=counselor, enrollment__program=residential.program)
+        for _ in range(2)
+    ]
+    GroupSessionFactory(group=group, starts_at=timezone.now() - datetime.timedelta(minutes=30))
+    sign_in(page, live_server, "jordan")
+
+    # Today's group, from the dashboard: the whole roster in one save, with a signed note for one.
+    page.get_by_role("link", name="Process Group").click()
+    page.get_by_label("Group narrative").fill("Reviewed coping plans for the weekend.")
+    for member in members:
+        page.locator(f"#status-{member.patient_id}").select_option("present")
+    page.locator(f"#status-{members[2].patient_id}").select_option("late")
+    page.locator(f"#minutes-{members[2].patient_id}").fill("60")
+    first = members[0].patient_id
+    page.locator(f"#row-{first} + tr summary").click()  # open this patient's note
+    page.locator(f"#data-{first}").fill("Named two triggers.")
+    page.locator(f"#assessment-{first}").fill("Insight growing.")
+    page.locator(f"#plan-{first}").fill("Step down to IOP next week.")
+    page.locator(f"#sign-{first}").check()
+    screenshot("attendance-sheet")
+    page.get_by_role("button", name="Save attendance and notes").click()
+    page.get_by_text("Attendance and notes saved.").wait_for()
+    assert Attendance.objects.filter(session__group=group).count() == 3
+    assert ProgressNote.objects.get(attendance__patient_id=first).is_signed
+
+    # The step down, from the chart.
+    page.goto(f"{live_server.url}/patients/{first}/")
+    page.get_by_role("link", name="Step down / up").click()
+    page.get_by_label("Move to").select_option(label="IOP - Day Track")
+    page.get_by_label("Clinical reason").fill("Met residential goals.")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Transition recorded.").wait_for()
+
+    journey = page.locator("#journey").inner_text()
+    assert "Step down on" in journey and "IOP - Day Track" in journey and "Maple House" in journey
+    assert "Reviewed coping plans for the weekend." in page.locator("#notes").inner_text()
+    assert "Present" in page.locator("#attendance").inner_text()
+    screenshot("chart-after-step-down")
