@@ -4,8 +4,10 @@ from django.urls import path
 
 from clinic.views import chart_actions
 from clinic.views.attendance import attendance_row, attendance_sheet
+from clinic.views.census import census
 from clinic.views.dashboard import dashboard
 from clinic.views.patients import patient_chart, patient_list
+from clinic.views.schedule import schedule, session_cancel_view, session_detail
 from sessions.views import reminder_opt_out
 
 admin.site.site_header = "Clinic case management"
@@ -25,6 +27,10 @@ urlpatterns = [
     path("patients/<int:pk>/discharge/", chart_actions.patient_discharge, name="patient-discharge"),
     path("patients/<int:pk>/book/", chart_actions.patient_book, name="patient-book"),
     path("patients/<int:pk>/consent/", chart_actions.patient_consent, name="patient-consent"),
+    path("schedule/", schedule, name="schedule"),
+    path("census/", census, name="census"),
+    path("sessions/<int:pk>/", session_detail, name="session-detail"),
+    path("sessions/<int:pk>/cancel/", session_cancel_view, name="session-cancel"),
     path("sessions/<int:pk>/attendance/", attendance_sheet, name="attendance-sheet"),
     path("sessions/<int:pk>/attendance/<int:patient_id>/", attendance_row, name="attendance-row"),
     path("admin/", admin.site.urls),

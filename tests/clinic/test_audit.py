@@ -40,3 +40,25 @@ def test_the_admin_shows_the_trail_read_only(client, administrator):
     assert client.get("/admin/clinic/auditevent/add/").status_code == 403
     client.post(f"/admin/clinic/auditevent/{event.pk}/delete/", {"post": "yes"})
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_an_administrator_filters_the_trail_and_exports_it_as_csv(client, administrator, counselor):
+    import csv
+    import io
+
+    audit_record(actor=counselor, action="patient.view", patient_id=7)
+    audit_record(actor=counselor, action="patient.view", patient_id=8)
+    client.force_login(administrator)
+
+    filtered = client.get("/admin/clinic/auditevent/?q=7").content.decode()
+    response = client.post("/admin/clinic/auditevent/", {
+        "action": "export_csv", "select_across": "1", "index": "0",
+        "_selected_action": list(AuditEvent.objects.values_list("pk", flat=True)),
+    })  # fmt: skip
+
+    assert "patient.view" in filtered
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response["Content-Type"] == "text/csv"
+    assert rows[0][:3] == ["time (UTC)", "user", "action"]
+    assert sorted(r[3] for r in rows[1:]) == ["7", "8"]
+    assert AuditEvent.objects.filter(action="audit.export", actor=administrator).exists()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import EnrollmentFactory, UserFactory
+from tests.factories import EnrollmentFactory, GroupSessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -14,6 +14,14 @@ MATRIX = {
     "/patients/{other}/": (302, 200, 200, 404, 200),
     "/patients/999999/": (302, 404, 404, 404, 404),
     "/password/": (302, 200, 200, 200, 200),
+    "/schedule/": (302, 200, 200, 200, 200),
+    "/census/": (302, 200, 200, 200, 200),
+    "/sessions/{session}/": (302, 200, 200, 200, 200),
+    "/sessions/{session}/attendance/": (302, 404, 200, 200, 404),
+    "/sessions/{other_session}/attendance/": (302, 404, 200, 404, 404),
+    "/patients/{mine}/transition/": (302, 403, 200, 200, 403),
+    "/patients/{other}/transition/": (302, 403, 200, 404, 403),
+    "/patients/{mine}/book/": (302, 200, 200, 200, 200),
     "/admin/": (302, 200, 200, 200, 200),
     "/admin/programs/program/add/": (302, 200, 403, 403, 403),
     "/admin/clinic/auditevent/": (302, 200, 403, 403, 403),
@@ -37,10 +45,13 @@ def test_each_page_answers_each_role_as_expected(client, role):
     }
     mine = EnrollmentFactory(counselor=counselor).patient_id
     other = EnrollmentFactory().patient_id
+    session = GroupSessionFactory(group__facilitator=counselor, facilitator=counselor).pk
+    other_session = GroupSessionFactory().pk
     if role != "anonymous":
         client.force_login(users[role])
     column = ROLES.index(role)
 
-    got = {url: client.get(url.format(mine=mine, other=other)).status_code for url in MATRIX}
+    ids = {"mine": mine, "other": other, "session": session, "other_session": other_session}
+    got = {url: client.get(url.format(**ids)).status_code for url in MATRIX}
 
     assert got == {url: codes[column] for url, codes in MATRIX.items()}

@@ -1,0 +1,102 @@
+"""The week's schedule per counselor or program, and a session's page."""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from clinic.errors import DomainError
+from clinic.models import Role, User
+from clinic.roles import is_clinician
+from patients.selectors import patients_visible_to
+from programs.models import Program
+from sessions.models import GroupMembership, TherapySession
+from sessions.models.attendance import ATTENDED
+from sessions.scheduling import local_day_bounds, week_start
+from sessions.services.attendance import roster_enrollments
+from sessions.services.counseling import session_cancel
+
+
+class ScheduleFilter(forms.Form):
+    week = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    counselor = forms.ModelChoiceField(
+        User.objects.filter(is_active=True, role__in=[Role.COUNSELOR, Role.SUPERVISOR]).order_by("last_name"),
+        required=False, empty_label="All counselors", widget=forms.Select(attrs={"class": "form-select"}),
+    )  # fmt: skip
+    program = forms.ModelChoiceField(
+        Program.objects.order_by("name"), required=False, empty_label="All programs",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )  # fmt: skip
+
+
+@login_required
+def schedule(request):
+    """Seven days of sessions from the Monday of the chosen week, for one counselor or program or all."""
+    initial = {"counselor": request.user.pk} if request.user.role == Role.COUNSELOR and not request.GET else {}
+    form = ScheduleFilter(request.GET or initial)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    monday = week_start(data.get("week") or timezone.localdate())
+    start, end = local_day_bounds(monday, monday + datetime.timedelta(days=6))
+    sessions = (
+        TherapySession.objects.filter(starts_at__gte=start, starts_at__lt=end)
+        .select_related("group", "patient", "facilitator", "program")
+        .annotate(attended=Count("attendances", filter=Q(attendances__status__in=ATTENDED)))
+        .order_by("starts_at")
+    )
+    if data.get("counselor"):
+        sessions = sessions.filter(facilitator=data["counselor"])
+    if data.get("program"):
+        sessions = sessions.filter(program=data["program"])
+    sessions = list(sessions)
+    visible = set(
+        patients_visible_to(request.user).filter(pk__in={s.patient_id for s in sessions if s.patient_id})
+        .values_list("pk", flat=True)
+    )  # fmt: skip
+    days = [{"day": monday + datetime.timedelta(days=n), "sessions": []} for n in range(7)]
+    for session in sessions:
+        session.patient_visible = session.patient_id in visible
+        days[session.local_date.weekday()]["sessions"].append(session)
+    query = request.GET.copy()
+    query.pop("week", None)
+    return render(request, "clinic/schedule.html", {
+        "form": form, "days": days, "monday": monday, "query": query.urlencode(),
+        "previous": monday - datetime.timedelta(days=7), "next": monday + datetime.timedelta(days=7),
+    })  # fmt: skip
+
+
+@login_required
+def session_detail(request, pk: int):
+    session = get_object_or_404(TherapySession.objects.select_related("group", "patient", "facilitator", "program"),
+                                pk=pk)  # fmt: skip
+    roster = roster_enrollments(session)
+    patients = list(patients_visible_to(request.user).filter(pk__in=roster).order_by("legal_last_name"))
+    hidden = len(roster) - len(patients)
+    members = None
+    if session.group_id:
+        members = GroupMembership.objects.filter(group_id=session.group_id, left_on__isnull=True).count()
+    return render(request, "clinic/session.html", {
+        "session": session, "patients": patients, "hidden": hidden, "members": members,
+        "clinician": is_clinician(request.user),
+        "attended": session.attendances.filter(status__in=ATTENDED).count(),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def session_cancel_view(request, pk: int):
+    session = get_object_or_404(TherapySession, pk=pk)
+    if request.user.role == Role.COUNSELOR and session.facilitator_id != request.user.pk:
+        raise PermissionDenied("Counselors cancel their own sessions; ask the front desk or a supervisor.")
+    try:
+        session_cancel(acting_user=request.user, session=session, reason=request.POST.get("reason", ""))
+        messages.success(request, "Session cancelled; its reminders will not go out.")
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("session-detail", session.pk)

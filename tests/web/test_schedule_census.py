@@ -1,0 +1,104 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from programs.services import enrollment_discharge, enrollment_transition
+from sessions.models import Reminder
+from sessions.scheduling import local_start, week_start
+from tests.factories import EnrollmentFactory, GroupSessionFactory, MembershipFactory, ProgramFactory, UserFactory
+from tests.helpers import queries_for_page
+
+pytestmark = pytest.mark.django_db
+MONDAY = week_start(timezone.localdate())
+
+
+def at(days, hour=10):
+    return local_start(MONDAY + datetime.timedelta(days=days), datetime.time(hour))
+
+
+def test_the_week_shows_each_days_sessions(client, counselor):
+    tuesday = GroupSessionFactory(group__facilitator=counselor, facilitator=counselor, starts_at=at(1),
+                                  group__title="Relapse Prevention AM")  # fmt: skip
+    client.force_login(counselor)
+
+    page = client.get(f"/schedule/?week={MONDAY.isoformat()}&counselor={counselor.pk}").content.decode()
+
+    assert "Relapse Prevention AM" in page
+    assert f'href="/sessions/{tuesday.pk}/"' in page
+
+
+def test_individual_sessions_hide_names_outside_the_caseload(client, counselor):
+    from sessions.services.counseling import counseling_book
+
+    other_counselor = UserFactory(role="counselor")
+    patient = EnrollmentFactory(patient__legal_last_name="Whitfield").patient
+    counseling_book(acting_user=other_counselor, patient=patient, counselor=other_counselor, kind="individual",
+                    day=MONDAY + datetime.timedelta(days=8), at=datetime.time(10), duration_minutes=50,
+                    location="Office")  # fmt: skip
+    client.force_login(counselor)
+
+    page = client.get(f"/schedule/?week={(MONDAY + datetime.timedelta(days=7)).isoformat()}").content.decode()
+
+    assert "Individual counseling" in page and "Whitfield" not in page
+
+
+def test_the_schedule_runs_the_same_queries_for_2_and_40_sessions(client, supervisor):
+    client.force_login(supervisor)
+    for day in range(2):
+        GroupSessionFactory(starts_at=at(day % 7, 8 + day))
+    with_two = queries_for_page(client, f"/schedule/?week={MONDAY.isoformat()}")
+    for n in range(38):
+        GroupSessionFactory(starts_at=at(n % 7, 8 + n % 10))
+
+    assert queries_for_page(client, f"/schedule/?week={MONDAY.isoformat()}") == with_two
+
+
+def test_front_desk_cancels_a_session_with_a_reason_and_its_reminders_stop(client, front_desk):
+    member = MembershipFactory()
+    session = GroupSessionFactory(group=member.group, starts_at=timezone.now() + datetime.timedelta(days=2))
+    reminder = Reminder.objects.create(kind="session_reminder", session=session, patient=member.patient,
+                                       lead_hours=24, due_at=timezone.now() + datetime.timedelta(days=1))  # fmt: skip
+    client.force_login(front_desk)
+
+    empty = client.post(f"/sessions/{session.pk}/cancel/", {"reason": ""}, follow=True)
+    client.post(f"/sessions/{session.pk}/cancel/", {"reason": "Snow day"})
+
+    assert "Give a reason" in empty.content.decode()
+    session.refresh_from_db()
+    reminder.refresh_from_db()
+    assert (session.status, reminder.status) == ("cancelled", "cancelled")
+
+
+def test_a_counselor_cannot_cancel_a_colleagues_session(client, counselor):
+    session = GroupSessionFactory(starts_at=timezone.now() + datetime.timedelta(days=2))
+    client.force_login(counselor)
+
+    assert client.post(f"/sessions/{session.pk}/cancel/", {"reason": "x"}).status_code == 403
+
+
+def test_the_census_counts_capacity_and_this_weeks_movements(client, supervisor, counselor):
+    residential = ProgramFactory(name="Maple House", level_of_care="3.5", capacity=4)
+    iop = ProgramFactory(name="IOP - Day Track", level_of_care="2.1", capacity=10)
+    stays = [EnrollmentFactory(program=residential, admitted_on=timezone.localdate() - datetime.timedelta(days=30))
+             for _ in range(3)]  # fmt: skip
+    enrollment_transition(acting_user=counselor, enrollment=stays[0], to_program=iop, reason="Step down")
+    enrollment_discharge(acting_user=counselor, enrollment=stays[1], reason=1)
+    client.force_login(supervisor)
+
+    page = client.get("/census/").content.decode()
+
+    assert "1 / 4" in page and "1 / 10" in page
+    assert "Step down: 1" in page
+    assert "1 Treatment completed: 1" in page
+
+
+def test_the_census_runs_the_same_queries_for_2_and_40_programs(client, supervisor):
+    client.force_login(supervisor)
+    for _ in range(2):
+        EnrollmentFactory()
+    with_two = queries_for_page(client, "/census/")
+    for _ in range(38):
+        EnrollmentFactory()
+
+    assert queries_for_page(client, "/census/") == with_two
