@@ -331,7 +331,12 @@ def seed(*, patients: int, seed: int = 2026, out=None) -> dict[str, int]:
         Transition.objects.bulk_create(transitions, batch_size=BATCH)
         say(f"Transitions: {len(transitions)}")
         sessions = seed_sessions(
-            rng=rng, programs=programs, enrollments=enrollments, counselors=counselors, today=today, say=say
+            rng=rng,
+            programs=programs,
+            enrollments=enrollments,
+            today=today,
+            say=say,
+            clinicians=[users["counselor"], users["supervisor"], *counselors[1:]],
         )
         audit_record(
             actor=None,

@@ -46,23 +46,24 @@ class GroupSpec:
     minutes: int
     room: str
     code: str
+    lead: int  # who facilitates: 0 the counselor, 1 the supervisor, 2 the second counselor (no overlaps)
 
 
 GROUPS = [
     GroupSpec("res", "Residential Process Group", "Process group and relapse prevention", (1, 2, 3, 4, 5, 6, 7),
-              datetime.time(10, 0), 90, "Maple House, group room", "H0005"),
+              datetime.time(10, 0), 90, "Maple House, group room", "H0005", 0),
     GroupSpec("res", "Evening 12-Step Study", "Big Book and step work", (1, 2, 3, 4, 5),
-              datetime.time(19, 0), 60, "Maple House, library", "H0005"),
+              datetime.time(19, 0), 60, "Maple House, library", "H0005", 2),
     GroupSpec("php", "PHP Day Program", "Skills groups, CBT and relapse prevention", (1, 2, 3, 4, 5),
-              datetime.time(8, 30), 240, "Main campus, room 3", "90853"),
+              datetime.time(8, 30), 240, "Main campus, room 3", "90853", 1),
     GroupSpec("iop", "IOP Morning Group", "Relapse prevention and coping skills", (1, 3, 4),
-              datetime.time(9, 0), 180, "Riverside, room 2", "H0005"),
+              datetime.time(9, 0), 180, "Riverside, room 2", "H0005", 2),
     GroupSpec("iop_faith", "Faith-Based IOP Evening", "Faith-based recovery and 12-step study", (1, 2, 4),
-              datetime.time(18, 0), 180, "Riverside, chapel room", "H0005"),
+              datetime.time(18, 0), 180, "Riverside, chapel room", "H0005", 0),
     GroupSpec("op", "Relapse Prevention Group", "Relapse prevention", (2,),
-              datetime.time(17, 30), 90, "Riverside, room 1", "90853"),
+              datetime.time(17, 30), 90, "Riverside, room 1", "90853", 1),
     GroupSpec("after", "Alumni Continuing Care Group", "Continuing care and peer support", (3,),
-              datetime.time(18, 0), 90, "Riverside, room 1", "90853"),
+              datetime.time(18, 0), 90, "Riverside, room 1", "90853", 1),
 ]  # fmt: skip
 
 NARRATIVES = [
@@ -113,14 +114,14 @@ def _minutes(rng: random.Random, status: str, length: int) -> int:
     return 0
 
 
-def _groups(programs: dict[str, Program], counselors: list[User], today: datetime.date) -> dict[str, list]:
+def _groups(programs: dict[str, Program], clinicians: list[User], today: datetime.date) -> dict[str, list]:
     """Enough copies of each group for its program's active patients, created when missing."""
     active = {
         key: Enrollment.objects.filter(program=program, status=EnrollmentStatus.ACTIVE).count()
         for key, program in programs.items()
     }
     groups: dict[GroupSpec, list[TherapyGroup]] = {}
-    for n, spec in enumerate(GROUPS):
+    for spec in GROUPS:
         copies = max(1, math.ceil(active[spec.program] / GROUP_SIZE))
         groups[spec] = []
         for copy in range(copies):
@@ -129,7 +130,7 @@ def _groups(programs: dict[str, Program], counselors: list[User], today: datetim
                 title=spec.title if copy == 0 else f"{spec.title} {copy + 1}",
                 defaults=dict(
                     topic=spec.topic,
-                    facilitator=counselors[(n + copy) % len(counselors)],
+                    facilitator=clinicians[(spec.lead + 3 * copy) % len(clinicians)],
                     weekdays=list(spec.weekdays),
                     start_time=spec.at,
                     duration_minutes=spec.minutes,
@@ -243,10 +244,10 @@ def _individual_sessions(rng, enrollments, today) -> list[TherapySession]:
 
 
 def seed_sessions(
-    *, rng: random.Random, programs: dict[str, Program], enrollments: list[Enrollment], counselors: list[User],
+    *, rng: random.Random, programs: dict[str, Program], enrollments: list[Enrollment], clinicians: list[User],
     today: datetime.date, say,
 ) -> dict[str, int]:  # fmt: skip
-    groups = _groups(programs, counselors, today)
+    groups = _groups(programs, clinicians, today)
     memberships = _memberships(rng, groups, enrollments, today)
     say(f"Groups: {sum(len(c) for c in groups.values())}; roster entries: {len(memberships)}")
     group_sessions = _past_group_sessions(groups, today)

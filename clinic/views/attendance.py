@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from clinic.audit import audit_record
+from clinic.audit import audit_record_many
 from clinic.errors import DomainError
 from clinic.models import Role
 from clinic.roles import is_clinician
@@ -133,7 +133,8 @@ def attendance_sheet(request, pk: int):
             messages.success(request, "Attendance and notes saved.")
             return redirect("attendance-sheet", session.pk)
     else:
-        audit_record(actor=request.user, action="attendance.view", target=session)
+        audit_record_many(actor=request.user, action="attendance.view", patient_ids=[r.patient.pk for r in rows],
+                          target=session)  # fmt: skip
     for row in rows:
         if not row.values:
             note = row.note

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clinic.audit import audit_record
 from clinic.errors import DomainError
 from clinic.models import Role, User
 from clinic.roles import is_clinician
@@ -65,7 +66,12 @@ class BookForm(forms.Form):
 
 
 def _patient(request, pk):
-    return get_object_or_404(patients_visible_to(request.user), pk=pk)
+    patient = get_object_or_404(patients_visible_to(request.user), pk=pk)
+    if request.method == "GET":  # the form pages show the patient's record too
+        audit_record(
+            actor=request.user, action="patient.view", patient_id=patient.pk, page=request.resolver_match.url_name
+        )
+    return patient
 
 
 def _current(patient) -> Enrollment | None:

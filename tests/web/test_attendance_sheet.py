@@ -127,3 +127,15 @@ def test_the_sheet_runs_the_same_queries_for_2_and_12_attendees(client, counselo
     fill(10)
 
     assert queries_for_page(client, url(session)) == with_two
+
+
+def test_opening_the_sheet_audits_a_view_of_each_attendees_record(client, counselor, session, group):
+    from clinic.models import AuditEvent
+
+    members = MembershipFactory.create_batch(3, group=group)
+    client.force_login(counselor)
+
+    client.get(url(session))
+
+    audited = set(AuditEvent.objects.filter(action="attendance.view").values_list("patient_id", flat=True))
+    assert audited == {m.patient_id for m in members}

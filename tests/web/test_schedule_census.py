@@ -102,3 +102,16 @@ def test_the_census_runs_the_same_queries_for_2_and_40_programs(client, supervis
         EnrollmentFactory()
 
     assert queries_for_page(client, "/census/") == with_two
+
+
+def test_the_session_page_runs_the_same_queries_for_2_and_40_expected(client, supervisor):
+    from tests.factories import TherapyGroupFactory
+
+    group = TherapyGroupFactory(capacity=50)
+    session = GroupSessionFactory(group=group)
+    client.force_login(supervisor)
+    MembershipFactory.create_batch(2, group=group)
+    with_two = queries_for_page(client, f"/sessions/{session.pk}/")
+    MembershipFactory.create_batch(38, group=group)
+
+    assert queries_for_page(client, f"/sessions/{session.pk}/") == with_two
