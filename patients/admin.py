@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.http import Http404
 
 from clinic.admin_helpers import ServiceAdmin
 from clinic.audit import audit_record
@@ -23,6 +24,9 @@ class PatientScopedMixin:
     def get_queryset(self, request):
         visible = patients_visible_to(request.user).values("pk")
         return super().get_queryset(request).filter(**{f"{self.patient_lookup}__in": visible})
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404  # a record outside the user's scope is not found, as on the staff pages
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -62,6 +66,9 @@ class PatientAdmin(ServiceAdmin):
 
     def get_queryset(self, request):
         return patients_visible_to(request.user).select_related("primary_counselor")
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404  # a patient outside the user's scope is not found, as on the staff pages
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)

@@ -69,7 +69,7 @@ def test_a_counselor_sees_only_their_caseload(client, counselor):
 
     assert mine.mrn in listing and enrolled_with_me.mrn in listing
     assert other.mrn not in listing
-    assert client.get(f"/admin/patients/patient/{other.pk}/change/").status_code == 302  # admin: "not found"
+    assert client.get(f"/admin/patients/patient/{other.pk}/change/").status_code == 404
     assert not AuditEvent.objects.filter(action="patient.view", patient_id=other.pk).exists()
 
 

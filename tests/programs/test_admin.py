@@ -121,7 +121,7 @@ def test_a_counselor_sees_only_their_caseloads_enrollments(client, counselor):
 
     assert mine.patient.mrn in page
     assert other.patient.mrn not in page
-    assert client.get(f"/admin/programs/enrollment/{other.pk}/change/").status_code == 302
+    assert client.get(f"/admin/programs/enrollment/{other.pk}/change/").status_code == 404
 
 
 def test_the_enrollment_list_runs_a_constant_number_of_queries(admin_client):

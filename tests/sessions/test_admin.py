@@ -129,7 +129,7 @@ def test_a_counselor_sees_notes_of_their_groups_members_only(client, counselor):
 
     assert mine.attendance.patient.mrn in page
     assert other.attendance.patient.mrn not in page
-    assert client.get(f"/admin/clinic_sessions/progressnote/{other.pk}/change/").status_code == 302
+    assert client.get(f"/admin/clinic_sessions/progressnote/{other.pk}/change/").status_code == 404
 
 
 @pytest.mark.parametrize(
