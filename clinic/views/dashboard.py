@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from clinic.models import Role, User
 from clinic.roles import is_clinician
+from programs.models import Enrollment
 from sessions.models import AbsenceReview, Reminder, ReminderKind, SessionStatus, TherapySession
 from sessions.models.attendance import ATTENDED
 from sessions.scheduling import local_day_bounds
-from sessions.selectors import caseload_for
+from sessions.selectors import caseload_enrollments, caseload_for
 
 PAGE_SIZE = 50
 
@@ -36,8 +37,9 @@ def dashboard(request):
     absences to follow up and reviews due."""
     counselor, choices = _chosen_counselor(request)
     show_caseload = is_clinician(request.user) or request.user.role == Role.ADMINISTRATOR
-    rows = caseload_for(counselor=counselor) if show_caseload else []
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    enrollments = caseload_enrollments(counselor) if show_caseload else Enrollment.objects.none()
+    page = Paginator(enrollments, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = caseload_for(enrollments=list(page.object_list)) if show_caseload else []
 
     start, end = local_day_bounds(timezone.localdate(), timezone.localdate())
     today = (
@@ -65,7 +67,7 @@ def dashboard(request):
             Q(enrollment__counselor=counselor) | Q(enrollment__patient__primary_counselor=counselor)
         )
     return render(request, "clinic/dashboard.html", {
-        "page": page, "rows": page.object_list, "show_caseload": show_caseload, "counselor": counselor,
+        "page": page, "rows": rows, "show_caseload": show_caseload, "counselor": counselor,
         "choices": choices, "today": today, "alerts": alerts[:20] if is_clinician(request.user) else [],
         "reviews": reviews[:20] if is_clinician(request.user) else [],
         "can_take_attendance": is_clinician(request.user),

@@ -53,11 +53,15 @@ def caseload_enrollments(counselor=None) -> QuerySet[Enrollment]:
     )
 
 
-def caseload_for(*, counselor=None, now: datetime.datetime | None = None) -> list[CaseloadRow]:
-    """Each active enrollment of the caseload with this week's hours, unexcused absences in the enrollment, the
-    patient's next session, their unsigned notes and whether a review is open. Eight queries."""
+def caseload_for(
+    *, counselor=None, enrollments: list[Enrollment] | None = None, now: datetime.datetime | None = None
+) -> list[CaseloadRow]:
+    """Each active enrollment of the caseload (or of `enrollments`, one page of it) with this week's hours,
+    unexcused absences in the enrollment, the patient's next session, their unsigned notes and whether a review is
+    open. Eight queries."""
     now = now or timezone.now()
-    enrollments = list(caseload_enrollments(counselor))
+    if enrollments is None:
+        enrollments = list(caseload_enrollments(counselor))
     ids = [e.pk for e in enrollments]
     patient_ids = [e.patient_id for e in enrollments]
     this_week = week_start(timezone.localtime(now).date())
