@@ -4,6 +4,7 @@ from django.utils import timezone
 from programs.models import Enrollment, Transition
 from sessions.models import TherapySession
 from tests.factories import EnrollmentFactory, PatientFactory, ProgramFactory
+from tests.helpers import queries_for_page
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate().isoformat()
@@ -118,3 +119,19 @@ def test_a_counselor_cannot_act_on_a_patient_outside_their_caseload(client, coun
     assert client.post(f"/patients/{other.patient_id}/discharge/", {"reason": "1"}).status_code == 404
     other.refresh_from_db()
     assert other.is_active
+
+
+@pytest.mark.parametrize("action", ["admit", "transition", "discharge", "book"])
+def test_the_action_pages_run_the_same_queries_for_2_and_40_programs_and_staff(client, supervisor, action):
+    from tests.factories import UserFactory
+
+    enrollment = EnrollmentFactory()
+    patient = PatientFactory() if action == "admit" else enrollment.patient
+    client.force_login(supervisor)
+    ProgramFactory.create_batch(2)
+    url = f"/patients/{patient.pk}/{action}/"
+    with_two = queries_for_page(client, url)
+    ProgramFactory.create_batch(38)
+    UserFactory.create_batch(38, role="counselor")
+
+    assert queries_for_page(client, url) == with_two
