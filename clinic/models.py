@@ -9,6 +9,10 @@ class Role(models.TextChoices):
     FRONT_DESK = "front_desk", "Front desk / intake"
 
 
+# Roles that see and write clinical content: notes, attendance detail, clinical decisions.
+CLINICAL_ROLES = (Role.COUNSELOR, Role.SUPERVISOR)
+
+
 class User(AbstractUser):
     """A staff member. Patients never have accounts."""
 

@@ -5,7 +5,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-from clinic.models import Role
+from clinic.models import CLINICAL_ROLES, Role
 
 
 def _perms(text: str) -> list[str]:
@@ -79,4 +79,4 @@ class RoleBackend(ModelBackend):
 def is_clinician(user) -> bool:
     """Counselors and supervisors see clinical content (notes, attendance detail); front desk and administrators
     do not."""
-    return getattr(user, "role", None) in (Role.COUNSELOR, Role.SUPERVISOR)
+    return getattr(user, "role", None) in CLINICAL_ROLES

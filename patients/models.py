@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from clinic.levels import LevelOfCare
+from clinic.models import CLINICAL_ROLES
 
 MRN_LENGTH = 8
 
@@ -73,7 +74,7 @@ class Patient(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="primary_patients",
-        limit_choices_to={"role__in": ["counselor", "supervisor"], "is_active": True},
+        limit_choices_to={"role__in": [role.value for role in CLINICAL_ROLES], "is_active": True},
     )
     intake_date = models.DateField(default=timezone.localdate)
 
@@ -141,7 +142,7 @@ class Patient(models.Model):
             errors["intake_date"] = "The intake date cannot be in the future."
         elif self.intake_date and self.date_of_birth and self.intake_date < self.date_of_birth:
             errors["intake_date"] = "The intake date cannot be before the date of birth."
-        if self.primary_counselor_id and self.primary_counselor.role not in ("counselor", "supervisor"):
+        if self.primary_counselor_id and self.primary_counselor.role not in CLINICAL_ROLES:
             errors["primary_counselor"] = "The primary counselor must be a counselor or a clinical supervisor."
         if errors:
             raise ValidationError(errors)

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from clinic.models import CLINICAL_ROLES
 from patients.models import Patient
 from programs.models import Enrollment, Program
 from sessions.models.billing import GROUP_CODES, BillingCode
@@ -30,7 +31,7 @@ class TherapyGroup(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="facilitated_groups",
-        limit_choices_to={"role__in": ["counselor", "supervisor"], "is_active": True},
+        limit_choices_to={"role__in": [role.value for role in CLINICAL_ROLES], "is_active": True},
     )
     weekdays = models.JSONField(help_text="ISO weekdays the group meets on (1 Monday ... 7 Sunday).")
     start_time = models.TimeField(help_text="Local wall-clock time in the clinic's time zone.")
@@ -69,7 +70,7 @@ class TherapyGroup(models.Model):
             errors["weekdays"] = "Choose at least one weekday."
         elif len(set(days)) != len(days):
             errors["weekdays"] = "Each weekday may appear only once."
-        if self.facilitator_id and self.facilitator.role not in ("counselor", "supervisor"):
+        if self.facilitator_id and self.facilitator.role not in CLINICAL_ROLES:
             errors["facilitator"] = "Groups are facilitated by a counselor or a clinical supervisor."
         if not self.location and not self.video_link:
             errors["location"] = "Give a room or a video link, so patients know where to go."

@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
 from clinic.errors import DomainError
-from clinic.models import Role
+from clinic.roles import is_clinician
 from sessions.models import Reminder, ReminderStatus
 
 
@@ -9,11 +9,8 @@ class SessionError(DomainError):
     pass
 
 
-CLINICAL_ROLES = (Role.COUNSELOR, Role.SUPERVISOR)
-
-
 def require_clinician(user, *, doing: str) -> None:
-    if getattr(user, "role", None) not in CLINICAL_ROLES:
+    if not is_clinician(user):
         raise SessionError(f"Only counselors and clinical supervisors can {doing}.", code="not_clinical")
 
 

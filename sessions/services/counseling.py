@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clinic.audit import audit_record
-from clinic.models import Role
+from clinic.roles import is_clinician
 from patients.models import Patient
 from programs.models import Enrollment, EnrollmentStatus
 from sessions.models import BillingCode, Reminder, SessionKind, SessionStatus, TherapySession
@@ -59,7 +59,7 @@ def counseling_book(
     patient may already have a session at that time."""
     if kind not in (SessionKind.INDIVIDUAL, SessionKind.FAMILY, SessionKind.CHECK_IN):
         raise SessionError("Choose individual, family or check-in.", code="kind_invalid")
-    if counselor is None or counselor.role not in (Role.COUNSELOR, Role.SUPERVISOR):
+    if not is_clinician(counselor):
         raise SessionError("Sessions are held by a counselor or a clinical supervisor.", code="not_clinical")
     if not 5 <= duration_minutes <= 600:
         raise SessionError("A session lasts between 5 and 600 minutes.", code="duration_invalid")
