@@ -17,11 +17,13 @@ from clinic.audit import audit_record
 from clinic.errors import DomainError
 from clinic.models import Role, User
 from clinic.roles import is_clinician
+from patients.models import ASAM_DIMENSIONS, Patient
 from patients.selectors import patients_visible_to
-from patients.services import patient_give_reminder_consent, patient_revoke_reminder_consent
+from patients.services import patient_give_reminder_consent, patient_register, patient_revoke_reminder_consent
 from programs.models import DischargeReason, Enrollment, EnrollmentStatus, Program
 from programs.services import enrollment_admit, enrollment_discharge, enrollment_transition
-from sessions.models import SessionKind
+from sessions.models import AbsenceReview, SessionKind
+from sessions.services.attendance import absence_review_resolve
 from sessions.services.counseling import counseling_book
 
 
@@ -155,3 +157,47 @@ def patient_consent(request, pk: int):
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("patient-chart", patient.pk)
+
+
+@login_required
+@require_POST
+def review_resolve(request, pk: int, review_id: int):
+    """Close an absence review from the chart with its outcome."""
+    patient = _patient(request, pk)
+    review = get_object_or_404(AbsenceReview, pk=review_id, enrollment__patient=patient)
+    try:
+        absence_review_resolve(acting_user=request.user, review=review, outcome=request.POST.get("outcome", ""))
+        messages.success(request, "Review resolved.")
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("patient-chart", patient.pk)
+
+
+class RegisterForm(forms.ModelForm):
+    reminder_consent = forms.BooleanField(required=False, label="Consents to reminder emails")
+
+    class Meta:
+        model = Patient
+        fields = ["legal_first_name", "legal_last_name", "preferred_name", "date_of_birth", "email", "phone",
+                  "primary_counselor", "intake_date", "needs_withdrawal_management", *ASAM_DIMENSIONS,
+                  "recommended_level"]  # fmt: skip
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}),
+                   "intake_date": forms.DateInput(attrs={"type": "date"})}  # fmt: skip
+
+
+@login_required
+def patient_register_view(request):
+    """Front desk, supervisors and administrators register a patient; the MRN is generated."""
+    if not request.user.has_perm("patients.add_patient"):
+        raise PermissionDenied("Registering patients is for front desk, supervisors and administrators.")
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            patient = patient_register(acting_user=request.user, reminder_consent=data.pop("reminder_consent"), **data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Registered with MRN {patient.mrn}.")
+            return redirect("patient-chart", patient.pk)
+    return render(request, "patients/register.html", {"form": form})

@@ -21,7 +21,7 @@ from sessions.models import (
     TherapySession,
 )
 from sessions.models.attendance import ATTENDED, PARTIAL
-from sessions.services.common import SessionError, cancel_pending_reminders
+from sessions.services.common import SessionError, cancel_pending_reminders, require_clinician
 
 
 class BulkAttendanceError(SessionError):
@@ -212,3 +212,21 @@ def _mark_held(session: TherapySession) -> None:
     if session.status == SessionStatus.SCHEDULED:
         session.status = SessionStatus.HELD
         session.save(update_fields=["status"])
+
+
+@transaction.atomic
+def absence_review_resolve(*, acting_user, review: AbsenceReview, outcome: str) -> AbsenceReview:
+    """Close a review of repeated absences with what was decided. Any further unexcused absence in the same
+    enrollment opens a new review: past the limit, each one needs a look."""
+    require_clinician(acting_user, doing="resolve absence reviews")
+    if not outcome.strip():
+        raise SessionError("Write the outcome of the review (contact made, plan agreed, level reviewed...).",
+                           code="outcome_required")  # fmt: skip
+    review = AbsenceReview.objects.select_for_update().get(pk=review.pk)
+    if review.resolved_at is not None:
+        raise SessionError("This review is already resolved.", code="resolved")
+    review.resolved_at, review.resolved_by, review.outcome = timezone.now(), acting_user, outcome.strip()
+    review.save(update_fields=["resolved_at", "resolved_by", "outcome"])
+    audit_record(actor=acting_user, action="absence_review.resolve", patient_id=review.enrollment.patient_id,
+                 target=review)  # fmt: skip
+    return review

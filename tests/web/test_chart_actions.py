@@ -135,3 +135,66 @@ def test_the_action_pages_run_the_same_queries_for_2_and_40_programs_and_staff(c
     UserFactory.create_batch(38, role="counselor")
 
     assert queries_for_page(client, url) == with_two
+
+
+def registration(counselor, **overrides):
+    return {
+        "legal_first_name": "Dana", "legal_last_name": "Whitfield", "preferred_name": "", "date_of_birth": "1988-04-02",
+        "email": "dana@example.com", "phone": "", "primary_counselor": counselor.pk, "intake_date": TODAY,
+        "recommended_level": "2.1", "reminder_consent": "on",
+    } | overrides  # fmt: skip
+
+
+def test_front_desk_registers_a_patient_in_the_staff_app(client, front_desk, counselor):
+    from clinic.models import AuditEvent
+    from patients.models import Patient, mrn_is_valid
+
+    client.force_login(front_desk)
+
+    response = client.post("/patients/new/", registration(counselor), follow=True)
+
+    patient = Patient.objects.get()
+    assert f"Registered with MRN {patient.mrn}." in response.content.decode()
+    assert mrn_is_valid(patient.mrn) and patient.has_reminder_consent
+    assert AuditEvent.objects.filter(action="patient.register", actor=front_desk).exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"date_of_birth": "2999-01-01"}, "date of birth cannot be in the future"),
+        ({"email": "", "reminder_consent": "on"}, "Reminder emails need an email address"),
+        ({"legal_last_name": ""}, "This field is required"),
+    ],
+)
+def test_bad_registrations_get_a_message_and_save_nothing(client, front_desk, counselor, overrides, message):
+    from patients.models import Patient
+
+    client.force_login(front_desk)
+
+    response = client.post("/patients/new/", registration(counselor, **overrides))
+
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Patient.objects.exists()
+
+
+def test_a_counselor_does_not_register_patients(client, counselor):
+    client.force_login(counselor)
+
+    assert client.get("/patients/new/").status_code == 403
+
+
+def test_a_counselor_resolves_an_absence_review_from_the_chart(client, counselor, residential):
+    from sessions.models import AbsenceReview
+
+    review = AbsenceReview.objects.create(enrollment=residential, unexcused_absences=3)
+    client.force_login(counselor)
+    url = f"/patients/{residential.patient_id}/reviews/{review.pk}/resolve/"
+
+    empty = client.post(url, {"outcome": " "}, follow=True)
+    client.post(url, {"outcome": "Called; transport problem solved; stays in IOP."})
+
+    assert "Write the outcome" in empty.content.decode()
+    review.refresh_from_db()
+    assert (review.resolved_by, review.outcome) == (counselor, "Called; transport problem solved; stays in IOP.")
+    assert "Resolve review" not in client.get(f"/patients/{residential.patient_id}/").content.decode()

@@ -22,6 +22,7 @@ MATRIX = {
     "/patients/{mine}/transition/": (302, 403, 200, 200, 403),
     "/patients/{other}/transition/": (302, 403, 200, 404, 403),
     "/patients/{mine}/book/": (302, 200, 200, 200, 200),
+    "/patients/new/": (302, 200, 200, 403, 200),
     "/admin/": (302, 200, 200, 200, 200),
     "/admin/programs/program/add/": (302, 200, 403, 403, 403),
     "/admin/clinic/auditevent/": (302, 200, 403, 403, 403),
