@@ -11,7 +11,7 @@ from clinic.audit import audit_record
 from clinic.roles import is_clinician
 from patients.models import Patient
 from programs.models import Enrollment, EnrollmentStatus
-from sessions.models import BillingCode, Reminder, SessionKind, SessionStatus, TherapySession
+from sessions.models import BillingCode, GroupMembership, Reminder, SessionKind, SessionStatus, TherapySession
 from sessions.models.billing import psychotherapy_code
 from sessions.scheduling import local_start
 from sessions.services.common import SessionError, cancel_pending_reminders
@@ -29,10 +29,12 @@ def _billing_code(kind: str, minutes: int) -> str:
 
 
 def _clash(*, starts_at, minutes, counselor, patient) -> TherapySession | None:
-    """A scheduled or held session of the counselor's, or of the patient's own, that overlaps."""
+    """A scheduled or held session that overlaps: the counselor's, the patient's own, or one of the groups the
+    patient is on the roster of."""
     ends_at = starts_at + datetime.timedelta(minutes=minutes)
+    groups = GroupMembership.objects.filter(patient=patient, left_on__isnull=True).values("group_id")
     candidates = TherapySession.objects.filter(
-        Q(facilitator=counselor) | Q(patient=patient),
+        Q(facilitator=counselor) | Q(patient=patient) | Q(group_id__in=groups),
         starts_at__lt=ends_at,
         starts_at__gt=starts_at - LONGEST_SESSION,
     ).exclude(status=SessionStatus.CANCELLED)
@@ -82,7 +84,8 @@ def counseling_book(
         starts_at = local_start(day + datetime.timedelta(weeks=n * repeat_every_weeks), at)
         clash = _clash(starts_at=starts_at, minutes=duration_minutes, counselor=counselor, patient=patient)
         if clash is not None:
-            who = "The patient" if clash.patient_id == patient.pk else str(counselor)
+            mine = clash.patient_id == patient.pk or (clash.group_id and clash.facilitator_id != counselor.pk)
+            who = "The patient" if mine else str(counselor)
             raise SessionError(
                 f"{who} already has a session at {timezone.localtime(clash.starts_at):%a %b %d, %H:%M}.",
                 code="clash",

@@ -131,3 +131,14 @@ def test_cancelling_a_session_cancels_its_pending_reminders(counselor):
     assert reminder.status == "cancelled"
     with pytest.raises(SessionError, match="Only a scheduled session"):
         session_cancel(acting_user=counselor, session=session, reason="again")
+
+
+def test_a_patient_in_group_at_that_time_cannot_be_booked(counselor):
+    from tests.factories import MembershipFactory
+
+    member = MembershipFactory()
+    group_session = GroupSessionFactory(group=member.group, starts_at=timezone.now() + datetime.timedelta(days=3))
+    local = timezone.localtime(group_session.starts_at + datetime.timedelta(minutes=15))
+
+    with pytest.raises(SessionError, match="The patient already has a session at"):
+        book(counselor, counselor, member.enrollment, day=local.date(), at=local.time())
