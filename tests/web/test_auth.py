@@ -74,3 +74,19 @@ def test_staff_change_their_password(client):
     user.refresh_from_db()
     assert response.status_code == 302
     assert user.check_password("a much longer secret 42")
+
+
+def test_a_session_idle_past_its_expiry_is_signed_out(client):
+    import datetime
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    UserFactory(username="jordan")
+    sign_in(client, "jordan")
+    assert client.get("/").status_code == 200
+
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))  # 30 idle minutes later
+
+    response = client.get("/")
+    assert response.status_code == 302 and response.url.startswith("/login/")
