@@ -12,3 +12,20 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def full_clean_or_raise(instance, error_class: type[DomainError], *, exclude=(), code: str = "invalid") -> None:
+    """Run the model's validation; on failure raise `error_class` with every message, each after its field's
+    label ("Date of birth: ..."), so a service refuses bad data with one readable sentence."""
+    from django.core.exceptions import ValidationError
+    from django.utils.text import capfirst
+
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as error:
+        messages = [
+            msg if field == "__all__" else f"{capfirst(instance._meta.get_field(field).verbose_name)}: {msg}"
+            for field, msgs in error.message_dict.items()
+            for msg in msgs
+        ]
+        raise error_class(" ".join(messages), code=code) from error

@@ -1,12 +1,10 @@
 """Writes to a patient's record. Each service is atomic and leaves one audit row."""
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import capfirst
 
 from clinic.audit import audit_record
-from clinic.errors import DomainError
+from clinic.errors import DomainError, full_clean_or_raise
 from patients.models import Patient, new_mrn
 
 
@@ -37,16 +35,8 @@ EDITABLE_FIELDS = frozenset(
 )
 
 
-def _validate(patient: Patient, *, exclude=("mrn",)) -> None:
-    try:
-        patient.full_clean(exclude=list(exclude))
-    except ValidationError as error:
-        messages = [
-            f"{'' if field == '__all__' else capfirst(Patient._meta.get_field(field).verbose_name) + ': '}{msg}"
-            for field, msgs in error.message_dict.items()
-            for msg in msgs
-        ]
-        raise PatientError(" ".join(messages), code="invalid_patient") from error
+def _validate(patient: Patient) -> None:
+    full_clean_or_raise(patient, PatientError, exclude=["mrn"], code="invalid_patient")
 
 
 def _changed_fields(patient: Patient, fields) -> list[str]:

@@ -3,11 +3,11 @@
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.audit import audit_record
+from clinic.errors import full_clean_or_raise
 from patients.models import Patient
 from programs.models import Enrollment, EnrollmentStatus
 from sessions.models import GroupMembership, Reminder, SessionKind, SessionStatus, TherapyGroup, TherapySession
@@ -36,10 +36,7 @@ GROUP_FIELDS = frozenset(
 
 
 def _validate(group: TherapyGroup) -> None:
-    try:
-        group.full_clean()
-    except ValidationError as error:
-        raise SessionError(" ".join(m for msgs in error.message_dict.values() for m in msgs)) from error
+    full_clean_or_raise(group, SessionError)
 
 
 @transaction.atomic
