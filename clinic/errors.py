@@ -29,3 +29,11 @@ def full_clean_or_raise(instance, error_class: type[DomainError], *, exclude=(),
             for msg in msgs
         ]
         raise error_class(" ".join(messages), code=code) from error
+
+
+class OutOfScopeError(DomainError):
+    """The acting user may not see this patient's record (outside a counselor's caseload and groups), so may not
+    act on it either. Services raise it before anything else, so it reveals nothing about the record."""
+
+    def __init__(self, message: str = "This patient is not in your caseload or your groups.", *, code="out_of_scope"):
+        super().__init__(message, code=code)

@@ -78,5 +78,6 @@ class RoleBackend(ModelBackend):
 
 def is_clinician(user) -> bool:
     """Counselors and supervisors see clinical content (notes, attendance detail); front desk and administrators
-    do not."""
-    return getattr(user, "role", None) in CLINICAL_ROLES
+    do not. Nor does a superuser, whatever its role: it is a break-glass setup account, and the flag alone must not
+    open every patient's notes on the staff pages."""
+    return getattr(user, "role", None) in CLINICAL_ROLES and not getattr(user, "is_superuser", False)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from clinic.audit import audit_record
 from clinic.errors import DomainError, full_clean_or_raise
 from patients.models import Patient, new_mrn
+from patients.selectors import require_patient_visible
 
 
 class PatientError(DomainError):
@@ -78,10 +79,11 @@ def patient_register(*, acting_user, reminder_consent: bool = False, **fields) -
 
 @transaction.atomic
 def patient_update(*, acting_user, patient: Patient, **fields) -> Patient:
-    """Change demographics, contact details, counselor or intake screening."""
+    """Change demographics, contact details, counselor or intake screening, of a patient in the user's scope."""
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"patient_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    require_patient_visible(acting_user, patient)
     for name, value in fields.items():
         setattr(patient, name, value)
     _validate(patient)
@@ -99,6 +101,7 @@ def patient_update(*, acting_user, patient: Patient, **fields) -> Patient:
 @transaction.atomic
 def patient_give_reminder_consent(*, acting_user, patient: Patient) -> Patient:
     """Record the patient's consent to reminder emails (a fresh consent after a revocation starts anew)."""
+    require_patient_visible(acting_user, patient)
     if not patient.email:
         raise PatientError("Add an email address before recording consent to reminder emails.")
     patient.reminder_consent_given_at = timezone.now()
@@ -112,6 +115,8 @@ def patient_give_reminder_consent(*, acting_user, patient: Patient) -> Patient:
 def patient_revoke_reminder_consent(*, acting_user, patient: Patient, via: str = "staff") -> Patient:
     """Revoke consent to reminder emails; from now on the patient receives none. `via` says how (staff, or the
     patient's own opt-out link, with no acting user)."""
+    if acting_user is not None:  # None: the patient themselves, through the signed opt-out link
+        require_patient_visible(acting_user, patient)
     if not patient.has_reminder_consent:
         raise PatientError("This patient has not consented to reminder emails, so there is nothing to revoke.")
     patient.reminder_consent_revoked_at = timezone.now()

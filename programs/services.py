@@ -1,7 +1,8 @@
 """Admissions, transitions between levels of care, and discharges.
 
-Each service is atomic: it locks the patient's row (then the program's), checks the rules, writes, and
-leaves one audit row. Rule violations raise EnrollmentError before anything is kept.
+Each service is atomic: it checks that the patient is in the acting user's scope, locks the patient's row (then
+the program's), checks the rules, writes, and leaves one audit row. Rule violations raise EnrollmentError before
+anything is kept.
 """
 
 import datetime
@@ -13,6 +14,7 @@ from clinic import levels
 from clinic.audit import audit_record
 from clinic.errors import DomainError
 from patients.models import Patient
+from patients.selectors import require_patient_visible
 from programs.models import (
     DischargeReason,
     Enrollment,
@@ -28,7 +30,9 @@ class EnrollmentError(DomainError):
     pass
 
 
-def _lock_patient(patient: Patient) -> Patient:
+def _lock_patient(patient: Patient, acting_user) -> Patient:
+    """Lock the patient's row, once the acting user is known to have the patient in scope."""
+    require_patient_visible(acting_user, patient)
     return Patient.objects.select_for_update().get(pk=patient.pk)
 
 
@@ -103,7 +107,7 @@ def enrollment_admit(
     """Admit a patient to a program: the patient has no active enrollment, the program is active and has a
     free place, and the withdrawal-management rule holds."""
     admitted_on = admitted_on or timezone.localdate()
-    patient = _lock_patient(patient)
+    patient = _lock_patient(patient, acting_user)
     current = Enrollment.objects.filter(patient=patient, status=EnrollmentStatus.ACTIVE).select_related("program")
     if current := current.first():
         raise EnrollmentError(
@@ -157,7 +161,7 @@ def enrollment_transition(
     effective_on = effective_on or timezone.localdate()
     if not reason.strip():
         raise EnrollmentError("Give the clinical reason for the transition.", code="reason_required")
-    patient = _lock_patient(enrollment.patient)
+    patient = _lock_patient(enrollment.patient, acting_user)
     enrollment = Enrollment.objects.select_for_update().select_related("program").get(pk=enrollment.pk)
     if not enrollment.is_active:
         raise EnrollmentError(
@@ -236,7 +240,7 @@ def enrollment_discharge(
             code="reason_invalid",
         )
     discharged_on = discharged_on or timezone.localdate()
-    _lock_patient(enrollment.patient)
+    _lock_patient(enrollment.patient, acting_user)
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if not enrollment.is_active:
         raise EnrollmentError("This enrollment has already ended.", code="not_active")

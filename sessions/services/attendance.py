@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from clinic.audit import audit_record
 from patients.models import Patient
+from patients.selectors import require_patient_visible
 from programs.models import Enrollment
 from sessions.models import (
     AbsenceReview,
@@ -219,6 +220,7 @@ def absence_review_resolve(*, acting_user, review: AbsenceReview, outcome: str) 
     """Close a review of repeated absences with what was decided. Any further unexcused absence in the same
     enrollment opens a new review: past the limit, each one needs a look."""
     require_clinician(acting_user, doing="resolve absence reviews")
+    require_patient_visible(acting_user, review.enrollment.patient)
     if not outcome.strip():
         raise SessionError("Write the outcome of the review (contact made, plan agreed, level reviewed...).",
                            code="outcome_required")  # fmt: skip

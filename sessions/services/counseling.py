@@ -10,6 +10,7 @@ from django.utils import timezone
 from clinic.audit import audit_record
 from clinic.roles import is_clinician
 from patients.models import Patient
+from patients.selectors import require_patient_visible
 from programs.models import Enrollment, EnrollmentStatus
 from sessions.models import BillingCode, GroupMembership, Reminder, SessionKind, SessionStatus, TherapySession
 from sessions.models.billing import psychotherapy_code
@@ -57,8 +58,9 @@ def counseling_book(
     occurrences: int = 1,
 ) -> list[TherapySession]:
     """Book an individual, family or check-in session (or a series, e.g. a check-in every two weeks) with a
-    counselor, at a local wall-clock time. The patient must be actively enrolled; neither the counselor nor the
-    patient may already have a session at that time."""
+    counselor, at a local wall-clock time. The patient must be in the acting user's scope and actively enrolled;
+    neither the counselor nor the patient may already have a session at that time."""
+    require_patient_visible(acting_user, patient)
     if kind not in (SessionKind.INDIVIDUAL, SessionKind.FAMILY, SessionKind.CHECK_IN):
         raise SessionError("Choose individual, family or check-in.", code="kind_invalid")
     if not is_clinician(counselor):

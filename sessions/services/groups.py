@@ -7,12 +7,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.audit import audit_record
-from clinic.errors import full_clean_or_raise
+from clinic.errors import OutOfScopeError, full_clean_or_raise
+from clinic.models import Role
 from patients.models import Patient
+from patients.selectors import require_patient_visible
 from programs.models import Enrollment, EnrollmentStatus
 from sessions.models import GroupMembership, Reminder, SessionKind, SessionStatus, TherapyGroup, TherapySession
 from sessions.scheduling import days, local_start
-from sessions.services.common import SessionError, cancel_pending_reminders
+from sessions.services.common import SessionError, cancel_pending_reminders, require_clinician
 
 SCHEDULE_CHANGED = "The group's schedule changed."
 GROUP_FIELDS = frozenset(
@@ -159,14 +161,28 @@ def live_memberships(group: TherapyGroup):
     return group.memberships.filter(left_on__isnull=True, enrollment__status=EnrollmentStatus.ACTIVE)
 
 
+def _require_roster_keeper(acting_user, group: TherapyGroup, patient: Patient) -> None:
+    """Rosters are clinical: a supervisor manages any group's; a counselor their own groups', for patients
+    already in their caseload. Checked before the write, since joining a group widens who may see the patient."""
+    require_clinician(acting_user, doing="manage group rosters")
+    require_patient_visible(acting_user, patient)
+    if acting_user.role == Role.COUNSELOR and group.facilitator_id != acting_user.pk:
+        raise OutOfScopeError(
+            f"Only {group.facilitator} or a clinical supervisor manages the roster of {group.title}.",
+            code="not_facilitator",
+        )
+
+
 @transaction.atomic
 def membership_add(
     *, acting_user, group: TherapyGroup, patient: Patient, joined_on: datetime.date | None = None
 ) -> GroupMembership:
     """Put a patient on a group's roster: only a patient actively enrolled in the group's program, and never
-    beyond the group's capacity (checked under a lock on the group's row)."""
+    beyond the group's capacity (checked under a lock on the group's row). Supervisors fill any group; a counselor
+    their own groups, with patients of their caseload."""
     joined_on = joined_on or timezone.localdate()
-    group = TherapyGroup.objects.select_for_update().select_related("program").get(pk=group.pk)
+    group = TherapyGroup.objects.select_for_update().select_related("program", "facilitator").get(pk=group.pk)
+    _require_roster_keeper(acting_user, group, patient)
     if not group.is_active:
         raise SessionError(f"{group.title} is no longer active.", code="group_inactive")
     enrollment = Enrollment.objects.filter(
@@ -199,9 +215,10 @@ def membership_add(
 def membership_end(
     *, acting_user, membership: GroupMembership, left_on: datetime.date | None = None
 ) -> GroupMembership:
-    """Take a patient off a roster. The row stays, with its dates, as history."""
+    """Take a patient off a roster. The row stays, with its dates, as history. The same people as for adding."""
     left_on = left_on or timezone.localdate()
     membership = GroupMembership.objects.select_for_update().get(pk=membership.pk)
+    _require_roster_keeper(acting_user, membership.group, membership.patient)
     if membership.left_on is not None:
         raise SessionError("This patient already left the group.", code="already_left")
     if left_on < membership.joined_on:

@@ -29,7 +29,7 @@ def test_it_admits_a_patient_with_their_primary_counselor(counselor):
 
 
 def test_it_refuses_a_second_admission_while_one_is_active(counselor):
-    current = EnrollmentFactory(program__name="IOP - Day Track")
+    current = EnrollmentFactory(program__name="IOP - Day Track", counselor=counselor)
 
     with pytest.raises(EnrollmentError, match="already enrolled in IOP - Day Track"):
         enrollment_admit(acting_user=counselor, patient=current.patient, program=ProgramFactory())
@@ -49,7 +49,7 @@ def test_it_refuses_an_admission_when_the_program_is_full(counselor):
     EnrollmentFactory.create_batch(2, program=program)
 
     with pytest.raises(EnrollmentError, match="Maple House is full: all 2 places are taken"):
-        enrollment_admit(acting_user=counselor, patient=PatientFactory(), program=program)
+        enrollment_admit(acting_user=counselor, patient=PatientFactory(primary_counselor=counselor), program=program)
 
     assert program.enrollments.count() == 2
 
@@ -58,7 +58,9 @@ def test_discharged_patients_free_their_place(counselor):
     program = ProgramFactory(capacity=1)
     EnrollmentFactory(program=program, status="completed", discharged_on=TODAY(), discharge_reason=1)
 
-    enrollment = enrollment_admit(acting_user=counselor, patient=PatientFactory(), program=program)
+    enrollment = enrollment_admit(
+        acting_user=counselor, patient=PatientFactory(primary_counselor=counselor), program=program
+    )
 
     assert enrollment.is_active
 
@@ -67,14 +69,14 @@ def test_it_refuses_an_inactive_program(counselor):
     program = ProgramFactory(name="Old Track", is_active=False)
 
     with pytest.raises(EnrollmentError, match="Old Track is inactive"):
-        enrollment_admit(acting_user=counselor, patient=PatientFactory(), program=program)
+        enrollment_admit(acting_user=counselor, patient=PatientFactory(primary_counselor=counselor), program=program)
 
 
 @pytest.mark.parametrize(
     "level", [LevelOfCare.INTENSIVE_OUTPATIENT, LevelOfCare.OUTPATIENT, LevelOfCare.CONTINUING_CARE]
 )
 def test_a_patient_needing_withdrawal_management_is_not_admitted_to_a_lower_level(counselor, level):
-    patient = PatientFactory(needs_withdrawal_management=True)
+    patient = PatientFactory(needs_withdrawal_management=True, primary_counselor=counselor)
 
     with pytest.raises(EnrollmentError, match="flagged for withdrawal management") as error:
         enrollment_admit(acting_user=counselor, patient=patient, program=ProgramFactory(level_of_care=level))
@@ -92,7 +94,7 @@ def test_a_patient_needing_withdrawal_management_is_not_admitted_to_a_lower_leve
     ],
 )
 def test_a_patient_needing_withdrawal_management_can_go_where_it_is_managed(counselor, level):
-    patient = PatientFactory(needs_withdrawal_management=True)
+    patient = PatientFactory(needs_withdrawal_management=True, primary_counselor=counselor)
 
     enrollment = enrollment_admit(acting_user=counselor, patient=patient, program=ProgramFactory(level_of_care=level))
 
@@ -100,7 +102,7 @@ def test_a_patient_needing_withdrawal_management_can_go_where_it_is_managed(coun
 
 
 def test_a_counselor_cannot_override_the_withdrawal_rule(counselor):
-    patient = PatientFactory(needs_withdrawal_management=True)
+    patient = PatientFactory(needs_withdrawal_management=True, primary_counselor=counselor)
 
     with pytest.raises(EnrollmentError, match="Only a clinical supervisor can override"):
         enrollment_admit(
@@ -136,7 +138,7 @@ def test_it_refuses_an_admission_dated_in_the_future(counselor):
     with pytest.raises(EnrollmentError, match="admission date cannot be in the future"):
         enrollment_admit(
             acting_user=counselor,
-            patient=PatientFactory(),
+            patient=PatientFactory(primary_counselor=counselor),
             program=ProgramFactory(),
             admitted_on=TODAY() + datetime.timedelta(days=1),
         )
@@ -144,6 +146,7 @@ def test_it_refuses_an_admission_dated_in_the_future(counselor):
 
 def test_it_refuses_an_admission_that_would_overlap_the_last_stay(counselor):
     past = EnrollmentFactory(
+        patient__primary_counselor=counselor,
         admitted_on=TODAY() - datetime.timedelta(days=60),
         discharged_on=TODAY() - datetime.timedelta(days=10),
         status="discharged",
@@ -165,7 +168,7 @@ def test_two_admissions_racing_for_the_last_place_let_exactly_one_in():
     program = ProgramFactory(capacity=3)
     EnrollmentFactory.create_batch(2, program=program)
     staff = UserFactory(role="counselor")
-    first, second = PatientFactory(), PatientFactory()
+    first, second = PatientFactory(primary_counselor=staff), PatientFactory(primary_counselor=staff)
 
     outcomes = race(
         lambda: enrollment_admit(acting_user=staff, patient=first, program=program),
@@ -180,7 +183,7 @@ def test_two_admissions_racing_for_the_last_place_let_exactly_one_in():
 @pytest.mark.django_db(transaction=True)
 def test_two_admissions_of_one_patient_racing_leave_one_active_enrollment():
     staff = UserFactory(role="counselor")
-    patient = PatientFactory()
+    patient = PatientFactory(primary_counselor=staff)
     first, second = ProgramFactory(), ProgramFactory()
 
     outcomes = race(

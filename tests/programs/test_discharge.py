@@ -18,7 +18,7 @@ TODAY = timezone.localdate
     + [(reason, EnrollmentStatus.DISCHARGED) for reason in DischargeReason if reason != DischargeReason.COMPLETED],
 )
 def test_it_discharges_with_each_teds_reason(counselor, reason, status):
-    enrollment = EnrollmentFactory()
+    enrollment = EnrollmentFactory(patient__primary_counselor=counselor)
 
     enrollment_discharge(acting_user=counselor, enrollment=enrollment, reason=reason, note="Plan given.")
 
@@ -28,7 +28,7 @@ def test_it_discharges_with_each_teds_reason(counselor, reason, status):
 
 
 def test_it_refuses_a_reason_outside_the_teds_codes(counselor):
-    enrollment = EnrollmentFactory()
+    enrollment = EnrollmentFactory(patient__primary_counselor=counselor)
 
     with pytest.raises(EnrollmentError, match="Choose a TEDS discharge reason"):
         enrollment_discharge(acting_user=counselor, enrollment=enrollment, reason=9)
@@ -38,7 +38,7 @@ def test_it_refuses_a_reason_outside_the_teds_codes(counselor):
 
 
 def test_it_refuses_to_discharge_twice(counselor):
-    enrollment = EnrollmentFactory()
+    enrollment = EnrollmentFactory(patient__primary_counselor=counselor)
     enrollment_discharge(acting_user=counselor, enrollment=enrollment, reason=2)
 
     with pytest.raises(EnrollmentError, match="already ended"):
@@ -46,7 +46,9 @@ def test_it_refuses_to_discharge_twice(counselor):
 
 
 def test_it_refuses_a_discharge_before_the_admission(counselor):
-    enrollment = EnrollmentFactory(admitted_on=TODAY() - datetime.timedelta(days=5))
+    enrollment = EnrollmentFactory(
+        patient__primary_counselor=counselor, admitted_on=TODAY() - datetime.timedelta(days=5)
+    )
 
     with pytest.raises(EnrollmentError, match="before the admission"):
         enrollment_discharge(
@@ -55,7 +57,9 @@ def test_it_refuses_a_discharge_before_the_admission(counselor):
 
 
 def test_after_a_discharge_the_patient_can_be_admitted_again(counselor):
-    enrollment = EnrollmentFactory(admitted_on=TODAY() - datetime.timedelta(days=50))
+    enrollment = EnrollmentFactory(
+        patient__primary_counselor=counselor, admitted_on=TODAY() - datetime.timedelta(days=50)
+    )
     enrollment_discharge(
         acting_user=counselor, enrollment=enrollment, reason=2, discharged_on=TODAY() - datetime.timedelta(days=10)
     )

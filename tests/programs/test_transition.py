@@ -55,7 +55,7 @@ def test_a_step_down_closes_the_old_stay_and_opens_the_new_on_the_same_day(resid
     ],
 )
 def test_the_kind_follows_from_the_levels_ranks(counselor, to_level, kind):
-    iop_stay = EnrollmentFactory(program__level_of_care=LevelOfCare.INTENSIVE_OUTPATIENT)
+    iop_stay = EnrollmentFactory(program__level_of_care=LevelOfCare.INTENSIVE_OUTPATIENT, counselor=counselor)
 
     transition = enrollment_transition(
         acting_user=counselor,
@@ -134,7 +134,9 @@ def test_moving_a_flagged_patient_to_iop_needs_a_supervisor_override(residential
 
 
 def test_an_ended_enrollment_cannot_transition(counselor):
-    ended = EnrollmentFactory(status="completed", discharged_on=TODAY(), discharge_reason=1)
+    ended = EnrollmentFactory(
+        patient__primary_counselor=counselor, status="completed", discharged_on=TODAY(), discharge_reason=1
+    )
 
     with pytest.raises(EnrollmentError, match="already ended"):
         enrollment_transition(acting_user=counselor, enrollment=ended, to_program=ProgramFactory(), reason="x")

@@ -70,7 +70,7 @@ def test_a_residential_day_is_not_an_iop_day(counselor):
 
 
 def test_booked_counseling_appears_only_once_attended(counselor):
-    member = MembershipFactory()
+    member = MembershipFactory(enrollment__counselor=counselor)
     counseling_book(
         acting_user=counselor,
         patient=member.patient,

@@ -36,7 +36,7 @@ def book(user, counselor, enrollment, **overrides):
     ],
 )
 def test_booking_records_the_billing_code_for_the_kind_and_length(counselor, kind, minutes, code):
-    enrollment = EnrollmentFactory()
+    enrollment = EnrollmentFactory(counselor=counselor)
 
     [session] = book(counselor, counselor, enrollment, kind=kind, duration_minutes=minutes)
 
@@ -47,7 +47,7 @@ def test_booking_records_the_billing_code_for_the_kind_and_length(counselor, kin
 
 def test_an_aftercare_check_in_every_two_weeks_keeps_its_local_time_across_dst(counselor, settings):
     settings.TIME_ZONE = "America/New_York"
-    enrollment = EnrollmentFactory(program__level_of_care="aftercare")
+    enrollment = EnrollmentFactory(program__level_of_care="aftercare", counselor=counselor)
 
     sessions = book(
         counselor,
@@ -77,13 +77,13 @@ def test_a_counselor_cannot_be_double_booked(counselor):
     local = timezone.localtime(group_session.starts_at + datetime.timedelta(minutes=30))
 
     with pytest.raises(SessionError, match="already has a session at"):
-        book(counselor, counselor, EnrollmentFactory(), day=local.date(), at=local.time())
+        book(counselor, counselor, EnrollmentFactory(counselor=counselor), day=local.date(), at=local.time())
 
     assert not TherapySession.objects.filter(kind="individual").exists()
 
 
 def test_a_series_that_clashes_anywhere_books_nothing(counselor):
-    enrollment = EnrollmentFactory()
+    enrollment = EnrollmentFactory(counselor=counselor)
     book(counselor, counselor, enrollment, day=NEXT_WEEK + datetime.timedelta(weeks=2))
 
     with pytest.raises(SessionError, match="The patient already has a session"):
@@ -96,7 +96,7 @@ def test_only_an_enrolled_patient_is_booked(counselor):
     with pytest.raises(SessionError, match="active enrollment"):
         counseling_book(
             acting_user=counselor,
-            patient=PatientFactory(),
+            patient=PatientFactory(primary_counselor=counselor),
             counselor=counselor,
             kind="individual",
             day=NEXT_WEEK,
@@ -108,11 +108,11 @@ def test_only_an_enrolled_patient_is_booked(counselor):
 
 def test_front_desk_cannot_hold_a_session(counselor, front_desk):
     with pytest.raises(SessionError, match="held by a counselor"):
-        book(counselor, front_desk, EnrollmentFactory())
+        book(counselor, front_desk, EnrollmentFactory(counselor=counselor))
 
 
 def test_cancelling_a_session_cancels_its_pending_reminders(counselor):
-    [session] = book(counselor, counselor, EnrollmentFactory())
+    [session] = book(counselor, counselor, EnrollmentFactory(counselor=counselor))
     reminder = Reminder.objects.create(
         kind=ReminderKind.SESSION_REMINDER,
         session=session,
@@ -136,7 +136,7 @@ def test_cancelling_a_session_cancels_its_pending_reminders(counselor):
 def test_a_patient_in_group_at_that_time_cannot_be_booked(counselor):
     from tests.factories import MembershipFactory
 
-    member = MembershipFactory()
+    member = MembershipFactory(enrollment__counselor=counselor)
     group_session = GroupSessionFactory(group=member.group, starts_at=timezone.now() + datetime.timedelta(days=3))
     local = timezone.localtime(group_session.starts_at + datetime.timedelta(minutes=15))
 

@@ -18,6 +18,7 @@ def member(counselor):
     return MembershipFactory(
         enrollment__admitted_on=timezone.localdate() - datetime.timedelta(days=20),
         enrollment__patient__reminder_consent_given_at=timezone.now(),
+        enrollment__patient__primary_counselor=counselor,
     )
 
 

@@ -162,27 +162,31 @@ def test_an_invalid_group_is_refused(counselor, overrides, message):
 
 
 def test_only_patients_enrolled_in_the_program_join(counselor):
-    group = TherapyGroupFactory(program__name="IOP - Day Track", title="Morning Group")
-    elsewhere = EnrollmentFactory()
+    group = TherapyGroupFactory(program__name="IOP - Day Track", title="Morning Group", facilitator=counselor)
+    elsewhere = EnrollmentFactory(counselor=counselor)
 
     with pytest.raises(SessionError, match="Only patients actively enrolled in IOP - Day Track can join"):
         membership_add(acting_user=counselor, group=group, patient=elsewhere.patient)
-    enrolled = EnrollmentFactory(program=group.program)
+    enrolled = EnrollmentFactory(program=group.program, counselor=counselor)
     membership = membership_add(acting_user=counselor, group=group, patient=enrolled.patient)
 
     assert membership.enrollment == enrolled
 
 
 def test_a_full_group_refuses_another_member(counselor):
-    group = TherapyGroupFactory(capacity=2, title="Evening Group")
+    group = TherapyGroupFactory(capacity=2, title="Evening Group", facilitator=counselor)
     MembershipFactory.create_batch(2, group=group)
 
     with pytest.raises(SessionError, match="Evening Group is full: all 2 places"):
-        membership_add(acting_user=counselor, group=group, patient=EnrollmentFactory(program=group.program).patient)
+        membership_add(
+            acting_user=counselor,
+            group=group,
+            patient=EnrollmentFactory(program=group.program, counselor=counselor).patient,
+        )
 
 
 def test_members_whose_enrollment_ended_free_their_place(counselor):
-    group = TherapyGroupFactory(capacity=1)
+    group = TherapyGroupFactory(capacity=1, facilitator=counselor)
     member = MembershipFactory(group=group)
     member.enrollment.status, member.enrollment.discharged_on, member.enrollment.discharge_reason = (
         "discharged",
@@ -191,11 +195,17 @@ def test_members_whose_enrollment_ended_free_their_place(counselor):
     )
     member.enrollment.save()
 
-    membership_add(acting_user=counselor, group=group, patient=EnrollmentFactory(program=group.program).patient)
+    membership_add(
+        acting_user=counselor,
+        group=group,
+        patient=EnrollmentFactory(program=group.program, counselor=counselor).patient,
+    )
 
 
 def test_leaving_and_rejoining_keeps_history(counselor):
-    member = MembershipFactory(joined_on=TODAY() - datetime.timedelta(days=10))
+    member = MembershipFactory(
+        joined_on=TODAY() - datetime.timedelta(days=10), group__facilitator=counselor, enrollment__counselor=counselor
+    )
 
     membership_end(acting_user=counselor, membership=member, left_on=TODAY() - datetime.timedelta(days=3))
     again = membership_add(acting_user=counselor, group=member.group, patient=member.patient)
@@ -213,9 +223,9 @@ def test_leaving_and_rejoining_keeps_history(counselor):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_joins_racing_for_a_groups_last_place_let_exactly_one_in():
-    group = TherapyGroupFactory(capacity=1)
     staff = UserFactory()
-    first, second = (EnrollmentFactory(program=group.program).patient for _ in range(2))
+    group = TherapyGroupFactory(capacity=1, facilitator=staff)
+    first, second = (EnrollmentFactory(program=group.program, counselor=staff).patient for _ in range(2))
 
     outcomes = race(
         lambda: membership_add(acting_user=staff, group=group, patient=first),

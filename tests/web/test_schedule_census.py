@@ -32,7 +32,7 @@ def test_individual_sessions_hide_names_outside_the_caseload(client, counselor):
     from sessions.services.counseling import counseling_book
 
     other_counselor = UserFactory(role="counselor")
-    patient = EnrollmentFactory(patient__legal_last_name="Whitfield").patient
+    patient = EnrollmentFactory(patient__legal_last_name="Whitfield", counselor=other_counselor).patient
     counseling_book(acting_user=other_counselor, patient=patient, counselor=other_counselor, kind="individual",
                     day=MONDAY + datetime.timedelta(days=8), at=datetime.time(10), duration_minutes=50,
                     location="Office")  # fmt: skip
@@ -77,13 +77,13 @@ def test_a_counselor_cannot_cancel_a_colleagues_session(client, counselor):
     assert client.post(f"/sessions/{session.pk}/cancel/", {"reason": "x"}).status_code == 403
 
 
-def test_the_census_counts_capacity_and_this_weeks_movements(client, supervisor, counselor):
+def test_the_census_counts_capacity_and_this_weeks_movements(client, supervisor):
     residential = ProgramFactory(name="Maple House", level_of_care="3.5", capacity=4)
     iop = ProgramFactory(name="IOP - Day Track", level_of_care="2.1", capacity=10)
     stays = [EnrollmentFactory(program=residential, admitted_on=timezone.localdate() - datetime.timedelta(days=30))
              for _ in range(3)]  # fmt: skip
-    enrollment_transition(acting_user=counselor, enrollment=stays[0], to_program=iop, reason="Step down")
-    enrollment_discharge(acting_user=counselor, enrollment=stays[1], reason=1)
+    enrollment_transition(acting_user=supervisor, enrollment=stays[0], to_program=iop, reason="Step down")
+    enrollment_discharge(acting_user=supervisor, enrollment=stays[1], reason=1)
     client.force_login(supervisor)
 
     page = client.get("/census/").content.decode()
