@@ -23,6 +23,21 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ["username", "first_name", "last_name", "role", "password1", "password2"]}),
     ]
 
+    # Administrators manage staff and roles without being superusers, so they must not become one: only a superuser
+    # grants or changes superuser accounts, and nobody widens their own role or access.
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly.append("is_superuser")
+            if obj is not None and obj.pk == request.user.pk:
+                readonly += ["role", "is_staff", "is_active", "groups"]
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):

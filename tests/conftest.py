@@ -49,7 +49,7 @@ def front_desk(db):
 
 @pytest.fixture
 def administrator(db):
-    return UserFactory(role="administrator", is_staff=True, is_superuser=True)
+    return UserFactory(role="administrator", is_staff=True)
 
 
 @pytest.fixture

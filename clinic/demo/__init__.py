@@ -135,7 +135,6 @@ def _staff(count_patients: int) -> tuple[dict[str, User], list[User]]:
                 role=role,
                 credentials=credentials,
                 is_staff=True,
-                is_superuser=role == Role.ADMINISTRATOR,
                 email=f"{username}@staff.clinic.example",
             ),
         )

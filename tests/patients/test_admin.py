@@ -2,7 +2,7 @@ import pytest
 
 from clinic.models import AuditEvent
 from patients.models import Patient, mrn_is_valid
-from tests.factories import EnrollmentFactory, PatientFactory
+from tests.factories import EnrollmentFactory, PatientFactory, UserFactory
 from tests.helpers import queries_for_page
 
 pytestmark = pytest.mark.django_db
@@ -73,9 +73,9 @@ def test_a_counselor_sees_only_their_caseload(client, counselor):
     assert not AuditEvent.objects.filter(action="patient.view", patient_id=other.pk).exists()
 
 
-def test_nobody_deletes_a_patient(client, administrator):
+def test_nobody_deletes_a_patient_not_even_a_superuser(client):
     patient = PatientFactory()
-    client.force_login(administrator)
+    client.force_login(UserFactory(role="administrator", is_superuser=True))
 
     client.post(f"/admin/patients/patient/{patient.pk}/delete/", {"post": "yes"})
 

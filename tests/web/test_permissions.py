@@ -26,8 +26,8 @@ MATRIX = {
     "/admin/": (302, 200, 200, 200, 200),
     "/admin/programs/program/add/": (302, 200, 403, 403, 403),
     "/admin/clinic/auditevent/": (302, 200, 403, 403, 403),
-    "/admin/clinic_sessions/progressnote/": (302, 200, 200, 200, 403),
-    "/admin/clinic_sessions/attendance/": (302, 200, 200, 200, 403),
+    "/admin/clinic_sessions/progressnote/": (302, 403, 200, 200, 403),
+    "/admin/clinic_sessions/attendance/": (302, 403, 200, 200, 403),
     "/admin/clinic_sessions/therapysession/": (302, 200, 200, 200, 200),
     "/admin/clinic_sessions/therapygroup/add/": (302, 200, 200, 403, 403),
     "/login/": (200, 302, 302, 302, 302),
@@ -39,7 +39,7 @@ ROLES = ["anonymous", "administrator", "supervisor", "counselor", "front_desk"]
 def test_each_page_answers_each_role_as_expected(client, role):
     counselor = UserFactory(role="counselor", username="the-counselor")
     users = {
-        "administrator": UserFactory(role="administrator", is_superuser=True),
+        "administrator": UserFactory(role="administrator"),
         "supervisor": UserFactory(role="supervisor"),
         "counselor": counselor,
         "front_desk": UserFactory(role="front_desk"),
