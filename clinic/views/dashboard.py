@@ -46,10 +46,11 @@ def dashboard(request):
         TherapySession.objects.filter(starts_at__gte=start, starts_at__lt=end)
         .exclude(status=SessionStatus.CANCELLED)
         .select_related("group", "patient", "facilitator")
-        .annotate(recorded=Count("attendances"), attended=Count("attendances", filter=Q(
-            attendances__status__in=ATTENDED)))
         .order_by("starts_at")
     )  # fmt: skip
+    if is_clinician(request.user):  # attendance is clinical: others see only whether a session was held
+        today = today.annotate(recorded=Count("attendances"), attended=Count("attendances", filter=Q(
+            attendances__status__in=ATTENDED)))  # fmt: skip
     alerts = (
         Reminder.objects.filter(
             kind=ReminderKind.ABSENCE_ALERT, created_at__gte=timezone.now() - datetime.timedelta(days=7)

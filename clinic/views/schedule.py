@@ -47,9 +47,11 @@ def schedule(request):
     sessions = (
         TherapySession.objects.filter(starts_at__gte=start, starts_at__lt=end)
         .select_related("group", "patient", "facilitator", "program")
-        .annotate(attended=Count("attendances", filter=Q(attendances__status__in=ATTENDED)))
         .order_by("starts_at")
     )
+    clinician = is_clinician(request.user)
+    if clinician:  # attendance is clinical: others see only whether a session is scheduled, held or cancelled
+        sessions = sessions.annotate(attended=Count("attendances", filter=Q(attendances__status__in=ATTENDED)))
     if data.get("counselor"):
         sessions = sessions.filter(facilitator=data["counselor"])
     if data.get("program"):
@@ -66,7 +68,7 @@ def schedule(request):
     query = request.GET.copy()
     query.pop("week", None)
     return render(request, "clinic/schedule.html", {
-        "form": form, "days": days, "monday": monday, "query": query.urlencode(),
+        "form": form, "days": days, "monday": monday, "query": query.urlencode(), "clinician": clinician,
         "previous": monday - datetime.timedelta(days=7), "next": monday + datetime.timedelta(days=7),
     })  # fmt: skip
 
@@ -84,7 +86,7 @@ def session_detail(request, pk: int):
     return render(request, "clinic/session.html", {
         "session": session, "patients": patients, "hidden": hidden, "members": members,
         "clinician": is_clinician(request.user),
-        "attended": session.attendances.filter(status__in=ATTENDED).count(),
+        "attended": session.attendances.filter(status__in=ATTENDED).count() if is_clinician(request.user) else None,
     })  # fmt: skip
 
 
