@@ -152,3 +152,17 @@ def test_behind_a_proxy_one_address_failing_to_sign_in_does_not_lock_out_another
 
     assert sign_in("198.51.100.9", "correct horse battery").status_code == 429
     assert sign_in("203.0.113.7", "correct horse battery").status_code == 302
+
+
+def test_the_trail_runs_the_same_queries_for_2_and_40_list_events(client, administrator, counselor):
+    from tests.helpers import queries_for_page
+
+    client.force_login(administrator)
+    for n in range(2):
+        audit_record(actor=counselor, action="patient.list", patient_ids=[7, 8 + n])
+    with_two = queries_for_page(client, "/admin/clinic/auditevent/?q=7")
+    for n in range(38):
+        audit_record(actor=counselor, action="patient.list", patient_ids=[7, 20 + n])
+
+    assert queries_for_page(client, "/admin/clinic/auditevent/?q=7") == with_two
+    assert "7 57" in client.get("/admin/clinic/auditevent/?q=57").content.decode()
