@@ -8,6 +8,15 @@ from django.http import HttpResponse
 from clinic.audit import audit_record
 from clinic.models import AuditEvent, User
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    """A cell a spreadsheet shows as text: a leading quote keeps a user name like "=HYPERLINK(...)" inert."""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
@@ -39,17 +48,39 @@ class UserAdmin(BaseUserAdmin):
         return super().has_change_permission(request, obj)
 
 
+def _patient_ids(event: AuditEvent) -> str:
+    """The event's patient, or the patients a list page showed, space-separated (prefetched)."""
+    if event.patient_id is not None:
+        return str(event.patient_id)
+    return " ".join(str(row.patient_id) for row in event.patients.all())
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the trail is append-only for everybody, administrators included."""
 
-    list_display = ["at", "actor", "action", "patient_id", "object_type", "object_id", "ip_address"]
+    list_display = ["at", "actor", "action", "patients", "object_type", "object_id", "ip_address"]
     list_filter = [("actor", admin.RelatedOnlyFieldListFilter), "action", "at"]
     search_fields = ["=patient_id", "actor__username", "action"]
-    search_help_text = "A patient id, a user name or an action (e.g. patient.view)."
+    search_help_text = "A patient id (finds the lists that showed them too), a user name or an action (patient.view)."
     date_hierarchy = "at"
     list_select_related = ["actor"]
     actions = ["export_csv"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("patients")
+
+    def get_search_results(self, request, queryset, search_term):
+        """A patient id also finds the list pages (dashboard, search results, schedule, roster) that showed them."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term.isdigit() and int(term) < 2**63:
+            results |= queryset.about_patient(int(term))
+        return results, may_have_duplicates
+
+    @admin.display(description="patient ids")
+    def patients(self, event):
+        return _patient_ids(event) or "-"
 
     @admin.action(description="Export the selected rows as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
@@ -59,9 +90,10 @@ class AuditEventAdmin(admin.ModelAdmin):
         writer = csv.writer(response)
         writer.writerow(["time (UTC)", "user", "action", "patient id", "object type", "object id", "ip address",
                          "detail"])  # fmt: skip
-        for event in queryset.select_related("actor").order_by("at", "id").iterator(chunk_size=2000):
-            writer.writerow([
-                event.at.isoformat(), event.actor.username if event.actor else "", event.action, event.patient_id or "",
+        rows = queryset.select_related("actor").prefetch_related("patients").order_by("at", "id")
+        for event in rows.iterator(chunk_size=2000):
+            writer.writerow(_csv_cell(cell) for cell in [
+                event.at.isoformat(), event.actor.username if event.actor else "", event.action, _patient_ids(event),
                 event.object_type, event.object_id, event.ip_address or "", json.dumps(event.detail, sort_keys=True),
             ])  # fmt: skip
         audit_record(actor=request.user, action="audit.export", rows=queryset.count())

@@ -1,12 +1,38 @@
 """The audit trail: who did what to which patient's record, when and from where."""
 
+import ipaddress
+from collections.abc import Iterable
 from contextvars import ContextVar
 
-from django.db import models
+from django.conf import settings
+from django.db import models, transaction
 
-from clinic.models import AuditEvent
+from clinic.models import AuditEvent, AuditEventPatient
 
 _client_ip: ContextVar[str | None] = ContextVar("audit_client_ip", default=None)
+
+
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request) -> str | None:
+    """The client's address. Behind TRUSTED_PROXY_COUNT proxies that each append the address they were reached from
+    to TRUSTED_PROXY_HEADER (X-Forwarded-For), the client is that many entries from the right: entries further
+    left were written by the client itself and prove nothing. A request that did not come through the proxies
+    (the header has too few entries) is recorded with the address it came from."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = settings.TRUSTED_PROXY_COUNT
+    if not count:
+        return remote
+    header = "HTTP_" + settings.TRUSTED_PROXY_HEADER.upper().replace("-", "_")
+    entries = [entry for entry in request.META.get(header, "").split(",") if entry.strip()]
+    if len(entries) < count:
+        return remote
+    return _valid_ip(entries[-count]) or remote
 
 
 class AuditContextMiddleware:
@@ -16,7 +42,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _client_ip.set(request.META.get("REMOTE_ADDR") or None)
+        token = _client_ip.set(client_ip(request))
         try:
             return self.get_response(request)
         finally:
@@ -24,10 +50,18 @@ class AuditContextMiddleware:
 
 
 def audit_record(
-    *, actor, action: str, patient_id: int | None = None, target: models.Model | None = None, **detail
+    *,
+    actor,
+    action: str,
+    patient_id: int | None = None,
+    patient_ids: Iterable[int] = (),
+    target: models.Model | None = None,
+    **detail,
 ) -> AuditEvent:
-    """Append one audit row. `detail` holds ids and codes, never names or contact details."""
-    return AuditEvent.objects.create(
+    """Append one audit row. `patient_ids` names the patients a page showed (a list, a roster): they are stored one
+    row each beside the event, in one query, so the trail of any of them finds the page. `detail` holds ids and
+    codes, never names or contact details."""
+    event = AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         patient_id=patient_id,
@@ -36,6 +70,14 @@ def audit_record(
         ip_address=_client_ip.get(),
         detail=detail,
     )
+    shown = sorted({int(pid) for pid in patient_ids if pid is not None})
+    if not shown:
+        event.save()
+        return event
+    with transaction.atomic():
+        event.save()
+        AuditEventPatient.objects.bulk_create(AuditEventPatient(event=event, patient_id=pid) for pid in shown)
+    return event
 
 
 def audit_record_many(*, actor, action: str, patient_ids, target: models.Model | None = None, **detail) -> None:

@@ -37,12 +37,19 @@ class User(AbstractUser):
         return self.role == Role.SUPERVISOR
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("Audit events are append-only and cannot be updated.")
 
     def delete(self):
         raise PermissionError("Audit events are append-only and cannot be deleted.")
+
+
+class AuditEventQuerySet(AppendOnlyQuerySet):
+    def about_patient(self, patient_id: int):
+        """Every event that names the patient: as its one patient, or among the patients a list page showed."""
+        shown = AuditEventPatient.objects.filter(patient_id=patient_id).values("event_id")
+        return self.filter(models.Q(patient_id=patient_id) | models.Q(pk__in=shown))
 
 
 class AuditEvent(models.Model):
@@ -69,6 +76,31 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise PermissionError("Audit events are append-only and cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only and cannot be deleted.")
+
+
+class AuditEventPatient(models.Model):
+    """A patient a list page showed (dashboard, search results, schedule, a session's roster): one row per patient
+    of one `AuditEvent`, so "who saw patient X" finds list views as well as charts. Append-only like the event."""
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="patients")
+    patient_id = models.BigIntegerField()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        # Leads with the patient: "who saw patient X" reads the event ids from the index alone.
+        constraints = [models.UniqueConstraint(fields=["patient_id", "event"], name="audit_patient_once_per_event")]
+
+    def __str__(self) -> str:
+        return str(self.patient_id)
 
     def save(self, *args, **kwargs):
         if self.pk is not None or not self._state.adding:

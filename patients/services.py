@@ -41,7 +41,13 @@ def _validate(patient: Patient) -> None:
 
 
 def _changed_fields(patient: Patient, fields) -> list[str]:
-    return sorted(f for f in fields if f in EDITABLE_FIELDS)
+    """The fields whose stored value `patient` changes (a caller may pass a field with the value it already has).
+    Compared with the database row, not the instance, which a form has already updated."""
+    attnames = {name: Patient._meta.get_field(name).attname for name in fields if name in EDITABLE_FIELDS}
+    if not attnames:
+        return []
+    stored = Patient.objects.filter(pk=patient.pk).values(*attnames.values()).get()
+    return sorted(name for name, attname in attnames.items() if stored[attname] != getattr(patient, attname))
 
 
 @transaction.atomic
@@ -87,13 +93,14 @@ def patient_update(*, acting_user, patient: Patient, **fields) -> Patient:
     for name, value in fields.items():
         setattr(patient, name, value)
     _validate(patient)
+    changed = _changed_fields(patient, fields)
     patient.save()
     audit_record(
         actor=acting_user,
         action="patient.update",
         patient_id=patient.pk,
         target=patient,
-        fields=_changed_fields(patient, fields),
+        fields=changed,
     )
     return patient
 

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
+from clinic.audit import audit_record
 from clinic.models import Role, User
 from clinic.roles import is_clinician
 from programs.models import Enrollment
@@ -67,6 +68,12 @@ def dashboard(request):
         reviews = reviews.filter(
             Q(enrollment__counselor=counselor) | Q(enrollment__patient__primary_counselor=counselor)
         )
+    today = list(today)
+    alerts, reviews = (list(alerts[:20]), list(reviews[:20])) if is_clinician(request.user) else ([], [])
+    audit_record(actor=request.user, action="dashboard.view", patient_ids=[
+        *(row.patient.pk for row in rows), *(s.patient_id for s in today), *(a.patient_id for a in alerts),
+        *(r.enrollment.patient_id for r in reviews),
+    ], counselor_id=counselor.pk if counselor else None)  # fmt: skip
     return render(request, "clinic/dashboard.html", {
         "page": page, "rows": rows, "show_caseload": show_caseload, "counselor": counselor,
         "choices": choices, "today": today, "alerts": alerts[:20] if is_clinician(request.user) else [],

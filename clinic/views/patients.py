@@ -64,6 +64,7 @@ def patient_list(request):
         elif data["status"] == "ended":
             patients = patients.filter(program_name__isnull=True)
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(actor=request.user, action="patient.list", patient_ids=[p.pk for p in page], page=page.number)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "patients/list.html", {"form": form, "page": page, "query": query.urlencode()})

@@ -62,3 +62,107 @@ def test_an_administrator_filters_the_trail_and_exports_it_as_csv(client, admini
     assert rows[0][:3] == ["time (UTC)", "user", "action"]
     assert sorted(r[3] for r in rows[1:]) == ["7", "8"]
     assert AuditEvent.objects.filter(action="audit.export", actor=administrator).exists()
+
+
+def test_a_list_event_names_its_patients_in_one_query_and_they_cannot_be_changed(counselor, django_assert_num_queries):
+    from clinic.models import AuditEventPatient
+
+    with django_assert_num_queries(4):  # savepoint, the event, its patients, release
+        event = audit_record(actor=counselor, action="patient.list", patient_ids=[9, 7, 8, 7])
+
+    assert list(event.patients.order_by("patient_id").values_list("patient_id", flat=True)) == [7, 8, 9]
+    assert set(AuditEvent.objects.about_patient(8)) == {event}
+    row = event.patients.first()
+    with pytest.raises(PermissionError):
+        row.save()
+    with pytest.raises(PermissionError):
+        AuditEventPatient.objects.all().delete()
+    with pytest.raises(PermissionError):
+        AuditEventPatient.objects.update(patient_id=1)
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_to_change_the_patients_of_a_list_event(counselor):
+    audit_record(actor=counselor, action="patient.list", patient_ids=[7, 8])
+
+    for sql in ("UPDATE clinic_auditeventpatient SET patient_id = 1", "DELETE FROM clinic_auditeventpatient"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert sorted(AuditEvent.objects.get().patients.values_list("patient_id", flat=True)) == [7, 8]
+
+
+def test_the_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(client, administrator):
+    import csv
+    import io
+
+    from tests.factories import UserFactory
+
+    names = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tlead", "\rlead", "plain-name"]
+    for name in names:
+        audit_record(actor=UserFactory(username=name), action="patient.view", patient_id=7)
+    client.force_login(administrator)
+
+    response = client.post("/admin/clinic/auditevent/", {
+        "action": "export_csv", "select_across": "1", "index": "0",
+        "_selected_action": list(AuditEvent.objects.values_list("pk", flat=True)),
+    })  # fmt: skip
+
+    users = {row[1] for row in csv.reader(io.StringIO(response.content.decode(), newline=""))}
+    assert users >= {"'=HYPERLINK(\"http://x\")", "'+1+1", "'-2+3", "'@SUM(A1)", "'\tlead", "'\rlead", "plain-name"}
+    assert not any(user.startswith(("=", "+", "-", "@", "\t", "\r")) for user in users)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "header", "meta", "recorded"),
+    [
+        (0, "X-Forwarded-For", {"HTTP_X_FORWARDED_FOR": "203.0.113.7"}, "10.0.0.2"),  # no proxy: header ignored
+        (1, "X-Forwarded-For", {"HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.7"}, "203.0.113.7"),  # forged left
+        (2, "X-Forwarded-For", {"HTTP_X_FORWARDED_FOR": "6.6.6.6,203.0.113.7, 10.0.0.1"}, "203.0.113.7"),
+        (1, "X-Forwarded-For", {}, "10.0.0.2"),  # did not come through the proxy
+        (2, "X-Forwarded-For", {"HTTP_X_FORWARDED_FOR": "203.0.113.7"}, "10.0.0.2"),  # through one proxy of two
+        (1, "X-Forwarded-For", {"HTTP_X_FORWARDED_FOR": "unknown"}, "10.0.0.2"),
+        (1, "X-Real-IP", {"HTTP_X_REAL_IP": "2001:db8::7", "HTTP_X_FORWARDED_FOR": "6.6.6.6"}, "2001:db8::7"),
+    ],
+)
+def test_the_client_address_comes_from_the_trusted_proxies_header(client, settings, counselor, proxies, header, meta,
+                                                                  recorded):  # fmt: skip
+    from tests.factories import PatientFactory
+
+    settings.TRUSTED_PROXY_COUNT, settings.TRUSTED_PROXY_HEADER = proxies, header
+    patient = PatientFactory(primary_counselor=counselor)
+    client.force_login(counselor)
+
+    assert client.get(f"/patients/{patient.pk}/", REMOTE_ADDR="10.0.0.2", **meta).status_code == 200
+
+    assert AuditEvent.objects.get(action="patient.view").ip_address == recorded
+
+
+def test_behind_a_proxy_one_address_failing_to_sign_in_does_not_lock_out_another(client, settings):
+    from tests.factories import UserFactory
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    UserFactory(username="jordan", role="counselor")
+
+    def sign_in(address, password):
+        return client.post("/login/", {"username": "jordan", "password": password}, REMOTE_ADDR="10.0.0.2",
+                           HTTP_X_FORWARDED_FOR=address)  # fmt: skip
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in("198.51.100.9", "guess")
+
+    assert sign_in("198.51.100.9", "correct horse battery").status_code == 429
+    assert sign_in("203.0.113.7", "correct horse battery").status_code == 302
+
+
+def test_the_trail_runs_the_same_queries_for_2_and_40_list_events(client, administrator, counselor):
+    from tests.helpers import queries_for_page
+
+    client.force_login(administrator)
+    for n in range(2):
+        audit_record(actor=counselor, action="patient.list", patient_ids=[7, 8 + n])
+    with_two = queries_for_page(client, "/admin/clinic/auditevent/?q=7")
+    for n in range(38):
+        audit_record(actor=counselor, action="patient.list", patient_ids=[7, 20 + n])
+
+    assert queries_for_page(client, "/admin/clinic/auditevent/?q=7") == with_two
+    assert "7 57" in client.get("/admin/clinic/auditevent/?q=57").content.decode()

@@ -130,3 +130,25 @@ def test_an_update_is_validated_and_audited_with_field_names_only(front_desk):
     audit = AuditEvent.objects.get(action="patient.update")
     assert audit.detail == {"fields": ["phone", "preferred_name"]}
     assert "010-1234" not in str(audit.detail)
+
+
+def test_an_update_audits_only_the_fields_whose_value_changed(front_desk, counselor):
+    patient = register(front_desk, phone="(555) 010-1234", primary_counselor=counselor)
+
+    patient_update(acting_user=front_desk, patient=patient, phone="(555) 010-1234", primary_counselor=counselor,
+                   preferred_name="Dee", date_of_birth=datetime.date(1988, 4, 2))  # fmt: skip
+
+    assert AuditEvent.objects.get(action="patient.update").detail == {"fields": ["preferred_name"]}
+
+
+def test_an_admin_edit_audits_the_fields_it_changed(client, front_desk):
+    patient = register(front_desk, phone="(555) 010-1234")
+    client.force_login(UserFactory(role="supervisor", is_staff=True))
+    form = client.get(f"/admin/patients/patient/{patient.pk}/change/").context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
+    data.update(phone="(555) 010-9999", date_of_birth="1988-04-02", intake_date=str(patient.intake_date))
+
+    response = client.post(f"/admin/patients/patient/{patient.pk}/change/", data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert AuditEvent.objects.get(action="patient.update").detail == {"fields": ["phone"]}

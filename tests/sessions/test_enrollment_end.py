@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from clinic.models import AuditEvent
 from programs.services import enrollment_discharge, enrollment_transition
 from sessions.models import Reminder, SessionStatus
 from sessions.services.attendance import attendance_record, roster_enrollments
@@ -76,3 +77,19 @@ def test_attendance_before_the_discharge_can_still_be_recorded(counselor, member
     attendance = attendance_record(acting_user=counselor, session=past, patient=member.patient, status="present")
 
     assert attendance.enrollment == member.enrollment
+
+
+def test_leaving_a_program_audits_each_roster_left_and_the_bookings_cancelled(counselor, member):
+    session, _reminder = upcoming_booking(counselor, member)
+    second = MembershipFactory(group__program=member.group.program, enrollment=member.enrollment)
+
+    enrollment_discharge(acting_user=counselor, enrollment=member.enrollment, reason=2)
+
+    ended = AuditEvent.objects.filter(action="membership.end")
+    assert sorted(ended.values_list("object_id", flat=True)) == sorted([str(member.pk), str(second.pk)])
+    assert {(e.actor, e.patient_id, e.detail["because"]) for e in ended} == {
+        (counselor, member.patient_id, "enrollment_ended")
+    }
+    cancel = AuditEvent.objects.get(action="session.cancel")
+    assert (cancel.actor, cancel.patient_id) == (counselor, member.patient_id)
+    assert cancel.detail["session_ids"] == [session.pk]
