@@ -21,6 +21,12 @@ class CheckedChangeList(ChangeList):
         except (ValueError, OverflowError) as error:
             raise IncorrectLookupParameters(error) from error
 
+    def get_results(self, request):
+        try:
+            super().get_results(request)  # counts the rows: the first query the filters reach
+        except OverflowError as error:  # a date in range here but not in UTC, e.g. year 1 east of Greenwich
+            raise IncorrectLookupParameters(error) from error
+
 
 def patient_id_at(obj, lookup: str) -> int | None:
     """The id of the patient `lookup` ("patient", "attendance__patient", "pk" for a patient) leads to from `obj`,

@@ -7,10 +7,13 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from clinic.admin_helpers import ClinicAdminMixin
 from clinic.models import AuditEvent
+from patients.models import Patient
 from programs.models import Transition
 from sessions.models import AbsenceReview, GroupMembership, Reminder, TherapySession
 from tests.factories import (
@@ -229,8 +232,6 @@ def test_a_counselor_counts_only_attendance_of_patients_they_may_see(client, cli
 
 
 def test_an_administrator_given_note_permissions_still_sees_no_notes(client, clinic):
-    from django.contrib.auth.models import Group, Permission
-
     Group.objects.get(name="Administrator").permissions.add(
         *Permission.objects.filter(codename__in=["view_progressnote", "view_attendance", "view_absencereview"])
     )
@@ -487,3 +488,29 @@ def test_a_counselor_gets_the_same_answer_for_a_huge_year(client, clinic):
 
     assert response.status_code == 200
     assert "filter could not be applied" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["starts_at__year=1", "starts_at__year=1&starts_at__month=1&starts_at__day=1"])
+def test_the_first_year_east_of_greenwich_is_no_server_error(client, settings, query):
+    settings.TIME_ZONE = "Asia/Tokyo"  # 0001-01-01 local is before the first instant UTC can hold
+    GroupSessionFactory()
+    client.force_login(UserFactory(role="supervisor"))
+
+    response = client.get(f"{S}/therapysession/?{query}", follow=True)
+
+    assert response.status_code == 200
+
+
+def test_no_list_filter_offers_patients():
+    """A filter listing patients would list every patient, whatever the user's scope: none may exist (or it must
+    be scoped first)."""
+    offering = []
+    for model, model_admin in admin.site._registry.items():
+        for spec in model_admin.list_filter:
+            path = spec[0] if isinstance(spec, (list, tuple)) else spec
+            if (
+                isinstance(path, str)
+                and getattr(get_fields_from_path(model, path)[-1], "related_model", None) is Patient
+            ):
+                offering.append(f"{model._meta.label_lower}: {path}")
+    assert offering == []
