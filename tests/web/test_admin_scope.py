@@ -26,6 +26,7 @@ from tests.factories import (
     TherapyGroupFactory,
     UserFactory,
 )
+from tests.helpers import queries_for_page
 
 pytestmark = pytest.mark.django_db
 ROLES = ["administrator", "supervisor", "counselor", "front_desk"]
@@ -514,3 +515,30 @@ def test_no_list_filter_offers_patients():
             ):
                 offering.append(f"{model._meta.label_lower}: {path}")
     assert offering == []
+
+
+@pytest.mark.parametrize("url", [f"{S}/progressnote/", f"{S}/therapysession/", f"{S}/reminder/",
+                                 f"{S}/groupmembership/"])  # fmt: skip
+def test_a_counselors_scoped_and_audited_lists_run_a_constant_number_of_queries(client, url):
+    counselor = UserFactory(role="counselor")
+    today = timezone.localdate()
+
+    def add_patients(count):
+        for _ in range(count):
+            member = MembershipFactory(group__facilitator=counselor)
+            session = GroupSessionFactory(group=member.group)
+            ProgressNoteFactory(attendance__session=session, attendance__enrollment=member.enrollment)
+            Reminder.objects.create(kind="session_reminder", session=session, patient=member.patient,
+                                    due_at=timezone.now())  # fmt: skip
+            Reminder.objects.create(
+                kind="daily_digest", staff=counselor, due_at=timezone.now(),
+                for_date=today - datetime.timedelta(days=Reminder.objects.count()),
+            )  # fmt: skip
+
+    client.force_login(counselor)
+    add_patients(2)
+    with_two = queries_for_page(client, url)
+    add_patients(38)
+
+    assert queries_for_page(client, url) == with_two
+    assert AuditEvent.objects.filter(action="admin.list").count() == (0 if url.endswith("therapysession/") else 2)
