@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpResponse
 
-from clinic.admin_helpers import ClinicAdminMixin
+from clinic.admin_helpers import AuditedAutocompleteJsonView, ClinicAdminMixin
 from clinic.audit import audit_record
 from clinic.models import AuditEvent, User
 
@@ -63,6 +63,9 @@ class AuditEventAdmin(ClinicAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+
+# The autocomplete answers with patients' names: audited like the lists (read when the admin builds its URLs).
+admin.site.autocomplete_view = AuditedAutocompleteJsonView.as_view(admin_site=admin.site)
 
 # The login-lockout admins (django-axes) drill down by date too: they get the same guard as ours.
 for model in (AccessAttempt, AccessLog, AccessFailureLog):

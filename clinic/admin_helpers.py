@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.db import models, transaction
 
@@ -104,6 +105,20 @@ class ClinicAdminMixin:
         response = super().history_view(request, object_id, extra_context)
         self._audit_object_page(request, response, "admin.history", "object")
         return response
+
+
+class AuditedAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete: the patients it offers are shown like a list page's, and audited the same way
+    ("admin.autocomplete" naming their ids). The search goes through the patient admin's own queryset, so it
+    offers only the patients the user may see."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lookup = getattr(self.model_admin, "patient_lookup", None)
+        if ids := patient_ids_at(context["object_list"], lookup):  # evaluates the page once; the answer reuses it
+            audit_record(actor=self.request.user, action="admin.autocomplete",
+                         model=self.model_admin.opts.label_lower, patient_ids=sorted(set(ids)))  # fmt: skip
+        return context
 
 
 class ClinicalContentMixin:

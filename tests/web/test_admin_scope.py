@@ -287,6 +287,20 @@ def test_autocomplete_offers_a_counselor_only_their_caseload(client, clinic):
     assert [r["id"] for r in everyone["results"]] == [str(clinic.mine.patient.pk)]
 
 
+def test_the_patients_an_autocomplete_offers_are_audited(client, clinic):
+    counselor = clinic.users["counselor"]
+    client.force_login(counselor)
+
+    client.get(AUTOCOMPLETE.format(field="patient"))
+    client.get(AUTOCOMPLETE.format(field="patient") + "Farrowby")  # nothing offered: nothing to audit
+    client.get(AUTOCOMPLETE.format(field="group"))  # groups name no patient
+
+    audit = AuditEvent.objects.get()
+    assert (audit.actor, audit.action, audit.detail) == (
+        counselor, "admin.autocomplete", {"model": "patients.patient", "patient_ids": [clinic.mine.patient.pk]}
+    )  # fmt: skip
+
+
 def test_a_counselor_cannot_act_on_an_out_of_scope_patient_from_the_list(client, clinic):
     other = clinic.other.patient
     other.email = "o@example.com"
