@@ -205,9 +205,9 @@ class TherapySessionAdmin(ServiceAdmin):
         # Attendance is clinical: front desk and administrators see only whether a session is scheduled, held or
         # cancelled.
         shown = super().get_list_display(request)
-        return shown if request.user.is_superuser or is_clinician(request.user) else [
-            name for name in shown if name != "participants"
-        ]  # fmt: skip
+        if request.user.is_superuser or is_clinician(request.user):
+            return shown
+        return [name for name in shown if name != "participants"]
 
     def _patient_hidden(self, request, obj) -> bool:
         return bool(obj and obj.patient_id) and not patients_visible_to(request.user).filter(pk=obj.patient_id).exists()
@@ -217,9 +217,9 @@ class TherapySessionAdmin(ServiceAdmin):
         return ["patient", "enrollment"] if self._patient_hidden(request, obj) else super().get_exclude(request, obj)
 
     def patient_ids_shown(self, request, objects):
-        return [] if any(self._patient_hidden(request, obj) for obj in objects) else super().patient_ids_shown(
-            request, objects
-        )  # fmt: skip
+        if any(self._patient_hidden(request, obj) for obj in objects):
+            return []  # not shown, so not audited
+        return super().patient_ids_shown(request, objects)
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -293,11 +293,11 @@ class ReminderAdmin(PatientScopedMixin, ReadOnlyAdmin):
         # A staff email with no patient (a daily digest) shows to the staff member it was for, and to the roles
         # whose scope is every patient (patients_visible_to filters only counselors).
         user = request.user
-        mine = Q(patient__isnull=True, staff=user)
+        no_patient = Q(patient__isnull=True, staff=user)
         if user.is_superuser or user.role != Role.COUNSELOR:
-            mine = Q(patient__isnull=True)
+            no_patient = Q(patient__isnull=True)
         visible = patients_visible_to(user).values("pk")
-        return super(PatientScopedMixin, self).get_queryset(request).filter(Q(patient__in=visible) | mine)
+        return super(PatientScopedMixin, self).get_queryset(request).filter(Q(patient__in=visible) | no_patient)
 
 
 @admin.register(AbsenceReview)
