@@ -1,10 +1,12 @@
 import csv
 import json
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpResponse
 
+from clinic.admin_helpers import AuditedAutocompleteJsonView, ClinicAdminMixin
 from clinic.audit import audit_record
 from clinic.models import AuditEvent, User
 
@@ -19,7 +21,7 @@ def _csv_cell(value) -> str:
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ClinicAdminMixin, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_superuser"]
     fieldsets = [
@@ -56,7 +58,7 @@ def _patient_ids(event: AuditEvent) -> str:
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ClinicAdminMixin, admin.ModelAdmin):
     """Read-only: the trail is append-only for everybody, administrators included."""
 
     list_display = ["at", "actor", "action", "patients", "object_type", "object_id", "ip_address"]
@@ -107,3 +109,14 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The autocomplete answers with patients' names: audited like the lists (read when the admin builds its URLs).
+admin.site.autocomplete_view = AuditedAutocompleteJsonView.as_view(admin_site=admin.site)
+
+# The login-lockout admins (django-axes) drill down by date too: they get the same guard as ours.
+for model in (AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(model) and not isinstance(admin.site.get_model_admin(model), ClinicAdminMixin):
+        axes_admin = type(admin.site.get_model_admin(model))
+        admin.site.unregister(model)
+        admin.site.register(model, type(axes_admin.__name__, (ClinicAdminMixin, axes_admin), {}))

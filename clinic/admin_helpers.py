@@ -1,12 +1,147 @@
 """Admin plumbing shared by the apps."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.db import models, transaction
 
+from clinic.audit import audit_record, audit_record_many
 from clinic.errors import DomainError
+from clinic.roles import is_clinician
 
 
-class ServiceAdmin(admin.ModelAdmin):
+class CheckedChangeList(ChangeList):
+    """A list whose date drill-down (`?at__year=99999999999`, `__year=9999&__month=12`) cannot overflow Python's
+    dates into a server error: a date out of range is a bad filter, which the admin answers by going back to the
+    unfiltered list."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+    def get_results(self, request):
+        try:
+            super().get_results(request)  # counts the rows: the first query the filters reach
+        except OverflowError as error:  # a date in range here but not in UTC, e.g. year 1 east of Greenwich
+            raise IncorrectLookupParameters(error) from error
+
+
+def patient_id_at(obj, lookup: str) -> int | None:
+    """The id of the patient `lookup` ("patient", "attendance__patient", "pk" for a patient) leads to from `obj`,
+    read from the loaded objects: the last hop reads the foreign key's id, so no query is made."""
+    *path, last = lookup.split("__")
+    for name in path:
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return None
+    return obj.pk if last == "pk" else getattr(obj, f"{last}_id")
+
+
+def patient_ids_at(objects, lookup: str | None) -> list[int]:
+    if not lookup:
+        return []
+    return [pid for obj in objects if (pid := patient_id_at(obj, lookup)) is not None]
+
+
+class ClinicAdminMixin:
+    """What every admin of the project does.
+
+    - A filter the admin cannot apply (a date out of range included) comes back to the list with a message, never
+      a server error.
+    - Each page that shows patients writes the audit trail (HIPAA access audit): a list page one "admin.list" row
+      naming the ids of the patients it shows, a change or history page one "admin.view" / "admin.history" row per
+      patient shown (the object's own and its inlines' rows). `patient_lookup` is the path from the model to its
+      patient (None: the model shows none); an inline whose rows name patients sets its own `patient_lookup`.
+      `list_shows_patients = False` for a list whose columns name no patient."""
+
+    patient_lookup: str | None = None
+    list_shows_patients = True
+
+    def get_changelist(self, request, **kwargs):
+        return CheckedChangeList
+
+    def patient_ids_shown(self, request, objects) -> list[int]:
+        return patient_ids_at(objects, self.patient_lookup)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 302 and response.get("Location", "").endswith(f"?{ERROR_FLAG}=1"):
+            messages.error(request, "That filter could not be applied (is a date out of range?); showing the whole "
+                                    "list.")  # fmt: skip
+        elif response.status_code == 200 and self.list_shows_patients:
+            changelist = (getattr(response, "context_data", None) or {}).get("cl")
+            ids = self.patient_ids_shown(request, changelist.result_list) if changelist is not None else []
+            if ids:
+                audit_record(actor=request.user, action="admin.list", model=self.opts.label_lower,
+                             patient_ids=sorted(set(ids)))  # fmt: skip
+        return response
+
+    def _audit_object_page(self, request, response, action: str, obj_key: str):
+        # A page sent back with form errors shows the record again: audited like a GET. (ServiceAdmin rolls back
+        # inside changeform_view; this row is written after it, so it stays.)
+        if response.status_code != 200:
+            return
+        context = getattr(response, "context_data", None) or {}
+        obj = context.get(obj_key)
+        if obj is None:
+            return
+        ids = self.patient_ids_shown(request, [obj])
+        for inline_formset in context.get("inline_admin_formsets", []):
+            forms = [form.instance for form in inline_formset.formset.initial_forms]
+            ids += patient_ids_at(forms, getattr(inline_formset.opts, "patient_lookup", None))
+        if ids:
+            audit_record_many(actor=request.user, action=action, patient_ids=sorted(set(ids)), target=obj,
+                              model=self.opts.label_lower)  # fmt: skip
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._audit_object_page(request, response, "admin.view", "original")
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        self._audit_object_page(request, response, "admin.history", "object")
+        return response
+
+
+class AuditedAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete: the patients it offers are shown like a list page's, and audited the same way
+    ("admin.autocomplete" naming their ids). The search goes through the patient admin's own queryset, so it
+    offers only the patients the user may see."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lookup = getattr(self.model_admin, "patient_lookup", None)
+        if ids := patient_ids_at(context["object_list"], lookup):  # evaluates the page once; the answer reuses it
+            audit_record(actor=self.request.user, action="admin.autocomplete",
+                         model=self.model_admin.opts.label_lower, patient_ids=sorted(set(ids)))  # fmt: skip
+        return context
+
+
+class ClinicalContentMixin:
+    """Attendance detail, notes and absence reviews are clinical: only counselors and supervisors see them (and a
+    superuser, whose every view is audited), whatever permissions a role's group was given."""
+
+    def _may_see_clinical(self, request) -> bool:
+        return request.user.is_superuser or is_clinician(request.user)
+
+    def has_module_permission(self, request):
+        return self._may_see_clinical(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_see_clinical(request) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_see_clinical(request) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, *args, **kwargs):
+        return self._may_see_clinical(request) and super().has_add_permission(request, *args, **kwargs)
+
+
+class ServiceAdmin(ClinicAdminMixin, admin.ModelAdmin):
     """A ModelAdmin whose saves go through a service, so the admin keeps the same rules and audit trail as the
     rest of the system. `perform()` runs once the form and the model validate: a DomainError becomes a form error.
     The whole request is one transaction, rolled back whenever the form comes back with errors, so a page that

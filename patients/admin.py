@@ -1,8 +1,7 @@
 from django.contrib import admin, messages
 from django.http import Http404
 
-from clinic.admin_helpers import ServiceAdmin
-from clinic.audit import audit_record
+from clinic.admin_helpers import ClinicAdminMixin, ServiceAdmin
 from patients.models import Patient
 from patients.selectors import patients_visible_to
 from patients.services import (
@@ -17,7 +16,8 @@ from patients.services import (
 
 class PatientScopedMixin:
     """Lists and pages only for the patients the user may see (a counselor: their caseload); any other patient's
-    record is "not found". Set `patient_lookup` to the path from the model to its patient."""
+    record is "not found", and a form offers (and accepts) only those patients. Set `patient_lookup` to the path
+    from the model to its patient."""
 
     patient_lookup = "patient"
 
@@ -25,11 +25,17 @@ class PatientScopedMixin:
         visible = patients_visible_to(request.user).values("pk")
         return super().get_queryset(request).filter(**{f"{self.patient_lookup}__in": visible})
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Patient:
+            # A posted id outside the scope gets "Select a valid choice", whatever the widget offered.
+            kwargs["queryset"] = patients_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404  # a record outside the user's scope is not found, as on the staff pages
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ClinicAdminMixin, admin.ModelAdmin):
     """Shown in the admin, changed only through the services that hold the clinical rules."""
 
     def has_add_permission(self, request, obj=None):
@@ -44,6 +50,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Patient)
 class PatientAdmin(ServiceAdmin):
+    patient_lookup = "pk"
     list_display = [
         "mrn", "legal_last_name", "legal_first_name", "date_of_birth", "primary_counselor",
         "needs_withdrawal_management", "intake_date",
@@ -69,12 +76,6 @@ class PatientAdmin(ServiceAdmin):
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404  # a patient outside the user's scope is not found, as on the staff pages
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200 and object_id.isdigit():
-            audit_record(actor=request.user, action="patient.view", patient_id=int(object_id))
-        return response
 
     def perform(self, request, form, change):
         if change:

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
 
+from clinic.admin_helpers import ClinicAdminMixin
 from patients.admin import PatientScopedMixin, ReadOnlyAdmin
 from programs.models import Approach, Enrollment, EnrollmentStatus, Program, Transition
 
@@ -51,12 +52,12 @@ class ProgramForm(forms.ModelForm):
 
 
 @admin.register(Approach)
-class ApproachAdmin(admin.ModelAdmin):
+class ApproachAdmin(ClinicAdminMixin, admin.ModelAdmin):
     search_fields = ["name"]
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ClinicAdminMixin, admin.ModelAdmin):
     form = ProgramForm
     list_display = ["name", "level_of_care", "site", "capacity", "active_enrollments", "weekly_hours", "is_active"]
     list_filter = ["level_of_care", "site", "is_active", "approaches"]

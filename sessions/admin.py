@@ -4,8 +4,9 @@ from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from clinic.admin_helpers import ServiceAdmin
+from clinic.admin_helpers import ClinicalContentMixin, ServiceAdmin
 from clinic.models import Role, User
+from clinic.roles import is_clinician
 from patients.admin import PatientScopedMixin, ReadOnlyAdmin
 from patients.models import Patient
 from patients.selectors import patients_visible_to
@@ -54,12 +55,15 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
+    patient_lookup = "patient"
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("patient", "enrollment")
+        # Another counselor's group shows only the members this user may see.
+        visible = patients_visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(patient__in=visible).select_related("patient", "enrollment")
 
     @admin.display(description="Enrollment")
     def enrollment_status(self, membership):
@@ -85,7 +89,13 @@ class TherapyGroupAdmin(ServiceAdmin):
 
     def get_queryset(self, request):
         live = Q(memberships__left_on__isnull=True, memberships__enrollment__status=EnrollmentStatus.ACTIVE)
-        return super().get_queryset(request).annotate(member_count=Count("memberships", filter=live))
+        # A grouped query drops Meta.ordering; the autocomplete pages through it, so it must stay ordered.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(member_count=Count("memberships", filter=live))
+            .order_by(*TherapyGroup._meta.ordering)
+        )
 
     def perform(self, request, form, change):
         fields = {name: form.cleaned_data[name] for name in GROUP_FIELDS if name in form.cleaned_data}
@@ -131,12 +141,13 @@ class GroupMembershipAdmin(PatientScopedMixin, ServiceAdmin):
         )
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ClinicalContentMixin, admin.TabularInline):
     model = Attendance
     fields = ["patient", "status", "minutes_attended", "recorded_by", "recorded_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False
+    patient_lookup = "patient"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -181,13 +192,34 @@ class TherapySessionAdmin(ServiceAdmin):
     date_hierarchy = "starts_at"
     list_select_related = ["group", "program", "facilitator"]
     inlines = [AttendanceInline]
+    patient_lookup = "patient"
+    list_shows_patients = False  # the schedule names no patient
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(participant_count=Count("attendances", filter=Q(attendances__status__in=ATTENDED)))
-        )
+        # A counselor counts only the attendance of patients they may see.
+        visible = patients_visible_to(request.user).values("pk")
+        attended = Q(attendances__status__in=ATTENDED, attendances__patient__in=visible)
+        return super().get_queryset(request).annotate(participant_count=Count("attendances", filter=attended))
+
+    def get_list_display(self, request):
+        # Attendance is clinical: front desk and administrators see only whether a session is scheduled, held or
+        # cancelled.
+        shown = super().get_list_display(request)
+        if request.user.is_superuser or is_clinician(request.user):
+            return shown
+        return [name for name in shown if name != "participants"]
+
+    def _patient_hidden(self, request, obj) -> bool:
+        return bool(obj and obj.patient_id) and not patients_visible_to(request.user).filter(pk=obj.patient_id).exists()
+
+    def get_exclude(self, request, obj=None):
+        # Another counselor's individual session shows when and who facilitates it, not with whom.
+        return ["patient", "enrollment"] if self._patient_hidden(request, obj) else super().get_exclude(request, obj)
+
+    def patient_ids_shown(self, request, objects):
+        if any(self._patient_hidden(request, obj) for obj in objects):
+            return []  # not shown, so not audited
+        return super().patient_ids_shown(request, objects)
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -225,7 +257,7 @@ class TherapySessionAdmin(ServiceAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(PatientScopedMixin, ReadOnlyAdmin):
+class AttendanceAdmin(ClinicalContentMixin, PatientScopedMixin, ReadOnlyAdmin):
     list_display = ["session", "patient", "status", "minutes_attended", "recorded_by"]
     list_filter = ["status", "session__program"]
     search_fields = ["=patient__mrn"]
@@ -233,7 +265,7 @@ class AttendanceAdmin(PatientScopedMixin, ReadOnlyAdmin):
 
 
 @admin.register(ProgressNote)
-class ProgressNoteAdmin(PatientScopedMixin, ReadOnlyAdmin):
+class ProgressNoteAdmin(ClinicalContentMixin, PatientScopedMixin, ReadOnlyAdmin):
     patient_lookup = "attendance__patient"
     list_display = ["attendance", "patient", "author", "created_at", "signed_at"]
     list_filter = [("signed_at", admin.EmptyFieldListFilter), "author"]
@@ -257,9 +289,19 @@ class ReminderAdmin(PatientScopedMixin, ReadOnlyAdmin):
     date_hierarchy = "due_at"
     list_select_related = ["patient", "staff"]
 
+    def get_queryset(self, request):
+        # A staff email with no patient (a daily digest) shows to the staff member it was for, and to the roles
+        # whose scope is every patient (patients_visible_to filters only counselors).
+        user = request.user
+        no_patient = Q(patient__isnull=True, staff=user)
+        if user.is_superuser or user.role != Role.COUNSELOR:
+            no_patient = Q(patient__isnull=True)
+        visible = patients_visible_to(user).values("pk")
+        return super(PatientScopedMixin, self).get_queryset(request).filter(Q(patient__in=visible) | no_patient)
+
 
 @admin.register(AbsenceReview)
-class AbsenceReviewAdmin(PatientScopedMixin, ReadOnlyAdmin):
+class AbsenceReviewAdmin(ClinicalContentMixin, PatientScopedMixin, ReadOnlyAdmin):
     patient_lookup = "enrollment__patient"
     list_display = ["enrollment", "patient", "unexcused_absences", "flagged_at", "resolved_at"]
     list_filter = [("resolved_at", admin.EmptyFieldListFilter)]
