@@ -31,6 +31,14 @@ if not SECRET_KEY:
             "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
         )
     SECRET_KEY = _DEV_SECRET_KEY
+elif not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    # The built-in key is public (it is in this file), and a short one can be guessed: either lets anyone forge
+    # sessions, password-reset links and opt-out tokens. Same bar as Django's deploy check (security.W009).
+    raise ImproperlyConfigured(
+        "SECRET_KEY is the development key or too weak. With DEBUG off the clinic refuses to start on it: "
+        "set SECRET_KEY to a random string of at least 50 characters (for example the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
