@@ -77,3 +77,13 @@ def test_development_still_runs_on_the_built_in_key():
     result = manage("check")
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_readme_deployment_steps_collect_the_static_files_with_the_manifest(tmp_path):
+    production = {"DEBUG": "false", "ALLOWED_HOSTS": "clinic.example", "SECRET_KEY": "p" * 10 + "x" * 50 + "0123"}
+
+    result = manage("collectstatic", "--noinput", STATIC_MANIFEST="true", VAR_DIR=str(tmp_path), **production)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    assert "vendor/bootstrap.bundle.min.js" in manifest
