@@ -42,12 +42,15 @@ def sign_in(page, live_server, username):
     page.get_by_role("navigation", name="Main").wait_for()
 
 
-def test_the_staff_pages_and_the_admin_break_no_content_security_policy(page, live_server, clinic, violations):
+def test_the_staff_pages_and_the_admin_break_no_content_security_policy(
+    page, live_server, clinic, violations, screenshot
+):
     sign_in(page, live_server, "morgan")
     patient, session = clinic["patient"], clinic["session"]
 
     for path in ["/", "/patients/", f"/patients/{patient.pk}/", "/schedule/", "/census/",
                  f"/sessions/{session.pk}/", f"/sessions/{session.pk}/attendance/", f"/patients/{patient.pk}/book/",
+                 f"/patients/{patient.pk}/transition/", "/patients/new/", "/password/",
                  "/admin/", "/admin/patients/patient/", f"/admin/patients/patient/{patient.pk}/change/",
                  "/admin/clinic_sessions/therapysession/"]:  # fmt: skip
         response = page.goto(f"{live_server.url}{path}")
@@ -56,6 +59,8 @@ def test_the_staff_pages_and_the_admin_break_no_content_security_policy(page, li
         assert response.status == 200, path
         assert "unsafe-inline" not in response.headers["content-security-policy"]
         assert violations == [], path
+    page.goto(f"{live_server.url}/census/")
+    screenshot("census")
 
 
 def test_the_moved_scripts_still_work_under_the_policy(page, live_server, clinic, violations):
