@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint migrations-check benchmark clean
+.PHONY: run test lint migrations-check deploy-check benchmark clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,15 @@ lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The README's deployment steps with production settings, in a throwaway VAR_DIR: collectstatic with the hashed
+# manifest (fails on a missing file an asset names) and the deploy checks, warnings included.
+deploy-check: $(VENV)/.run-deps
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	export DEBUG=false STATIC_MANIFEST=true VAR_DIR="$$tmp" ALLOWED_HOSTS=clinic.example \
+		SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" && \
+	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
+	$(PY) manage.py check --deploy --fail-level WARNING
 
 benchmark: $(VENV)/.run-deps
 	bin/benchmark-seed

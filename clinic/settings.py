@@ -31,6 +31,14 @@ if not SECRET_KEY:
             "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
         )
     SECRET_KEY = _DEV_SECRET_KEY
+elif not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    # The built-in key is public (it is in this file), and a short one can be guessed: either lets anyone forge
+    # sessions, password-reset links and opt-out tokens. Same bar as Django's deploy check (security.W009).
+    raise ImproperlyConfigured(
+        "SECRET_KEY is the development key or too weak. With DEBUG off the clinic refuses to start on it: "
+        "set SECRET_KEY to a random string of at least 50 characters (for example the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -54,6 +62,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "clinic.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -180,6 +189,12 @@ AXES_CLIENT_IP_CALLABLE = "clinic.audit.client_ip"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Sent on every page (clinic.security): scripts and styles only from our own static files, never inline, so
+# markup injected into a page cannot run. Templates keep no <script> body, on* handler or style="".
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 # Email: written to var/mail/ in development; EMAIL_URL=smtp+tls://user:password@host:587 in production.
 if os.environ.get("EMAIL_URL"):

@@ -1,8 +1,12 @@
+import secrets
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from clinic.audit import audit_record
 from clinic.levels import LevelOfCare
@@ -14,6 +18,10 @@ from programs.models import Enrollment, EnrollmentStatus, Program
 from sessions.selectors import chart_for
 
 PAGE_SIZE = 25
+# A name or MRN searched for never goes in a URL (URLs land in access logs): the search box posts it, the session
+# keeps the latest search under a random id, and the list's URL carries only that id and the other filters.
+SEARCH_SESSION_KEY = "patient_search"
+URL_FILTERS = ("program", "level", "counselor", "status")
 
 
 class PatientFilter(forms.Form):
@@ -37,7 +45,14 @@ class PatientFilter(forms.Form):
 @login_required
 def patient_list(request):
     """Search by name or MRN, filter by program, level, counselor and status; 25 a page."""
-    form = PatientFilter(request.GET or None)
+    if request.method == "POST":
+        return _patient_search(request)
+    data = request.GET.copy()
+    data.pop("q", None)  # a name typed into the URL is not searched for (nor repeated in the page's links)
+    search = request.session.get(SEARCH_SESSION_KEY) or {}
+    if data.get("search") and data["search"] == search.get("id"):
+        data["q"] = search["q"]
+    form = PatientFilter(data or None)
     current = Enrollment.objects.filter(patient=OuterRef("pk"), status=EnrollmentStatus.ACTIVE)
     patients = (
         patients_visible_to(request.user)
@@ -65,9 +80,25 @@ def patient_list(request):
             patients = patients.filter(program_name__isnull=True)
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(actor=request.user, action="patient.list", patient_ids=[p.pk for p in page], page=page.number)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "patients/list.html", {"form": form, "page": page, "query": query.urlencode()})
+    query = urlencode({name: data[name] for name in (*URL_FILTERS, "search") if data.get(name)})
+    return render(request, "patients/list.html", {"form": form, "page": page, "query": query})
+
+
+def _patient_search(request):
+    """The search box posts here: keep the name or MRN in the session and redirect to a URL without it."""
+    url = reverse("patient-list")
+    if "clear" in request.POST:
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        return redirect(url)
+    form = PatientFilter(request.POST)
+    form.is_valid()  # the filters that are valid go in the URL; the list page reports any other
+    params = {name: request.POST[name] for name in URL_FILTERS if form.cleaned_data.get(name)}
+    if q := request.POST.get("q", "").strip():
+        params["search"] = secrets.token_urlsafe(6)
+        request.session[SEARCH_SESSION_KEY] = {"id": params["search"], "q": q}  # a new search replaces the old
+    else:
+        request.session.pop(SEARCH_SESSION_KEY, None)
+    return redirect(f"{url}?{urlencode(params)}" if params else url)
 
 
 @login_required

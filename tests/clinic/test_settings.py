@@ -55,3 +55,35 @@ def test_a_revealing_discreet_name_is_warned_about():
     result = manage("check", CLINIC_DISCREET_NAME="Harbor Light Recovery")
 
     assert "clinic.W001" in result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_on_the_development_secret_key():
+    from clinic.settings import _DEV_SECRET_KEY
+
+    result = manage("check", DEBUG="false", ALLOWED_HOSTS="clinic.example", SECRET_KEY=_DEV_SECRET_KEY)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is the development key or too weak" in result.stderr
+
+
+def test_production_refuses_to_start_on_a_short_secret_key():
+    result = manage("check", DEBUG="false", ALLOWED_HOSTS="clinic.example", SECRET_KEY="changeme-please")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is the development key or too weak" in result.stderr
+
+
+def test_development_still_runs_on_the_built_in_key():
+    result = manage("check")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_readme_deployment_steps_collect_the_static_files_with_the_manifest(tmp_path):
+    production = {"DEBUG": "false", "ALLOWED_HOSTS": "clinic.example", "SECRET_KEY": "p" * 10 + "x" * 50 + "0123"}
+
+    result = manage("collectstatic", "--noinput", STATIC_MANIFEST="true", VAR_DIR=str(tmp_path), **production)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    assert "vendor/bootstrap.bundle.min.js" in manifest

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -84,8 +85,8 @@ def test_patients_are_found_by_name_or_mrn_and_filtered(client, supervisor):
     other = PatientFactory(legal_last_name="Okafor")
     client.force_login(supervisor)
 
-    by_name = client.get("/patients/?q=whitf").content.decode()
-    by_mrn = client.get(f"/patients/?q={other.mrn}").content.decode()
+    by_name = client.post("/patients/", {"q": "whitf"}, follow=True).content.decode()
+    by_mrn = client.post("/patients/", {"q": other.mrn}, follow=True).content.decode()
     in_care = client.get("/patients/?status=active").content.decode()
     not_in_care = client.get("/patients/?status=ended").content.decode()
 
@@ -93,6 +94,50 @@ def test_patients_are_found_by_name_or_mrn_and_filtered(client, supervisor):
     assert other.mrn in by_mrn and dana.mrn not in by_mrn
     assert dana.mrn in in_care and other.mrn not in in_care and "IOP - Day Track" in in_care
     assert other.mrn in not_in_care and dana.mrn not in not_in_care
+
+
+def test_a_name_or_mrn_searched_for_stays_out_of_every_url(client, supervisor):
+    program = EnrollmentFactory(patient__legal_last_name="Whitfield").program
+    for _ in range(30):
+        EnrollmentFactory(program=program, patient__legal_last_name="Whitfield")
+    other = PatientFactory(legal_last_name="Okafor")
+    client.force_login(supervisor)
+
+    response = client.post("/patients/", {"q": "Whitfield", "program": program.pk, "status": "active"})
+    page = client.get(response["Location"]).content.decode()
+    second = client.get(f"{response['Location']}&page=2").content.decode()
+    by_mrn = client.post("/patients/", {"q": other.mrn})
+
+    assert response.status_code == 302 and "Whitfield" not in response["Location"]
+    assert f"program={program.pk}" in response["Location"] and "status=active" in response["Location"]
+    assert "31 patients" in page and "Page 1 of 2" in page and "Okafor" not in page
+    assert 'value="Whitfield"' in page  # the search box still shows what was searched for
+    links = re.findall(r'href="([^"]*)"', page + second)
+    assert any("page=2" in link for link in links)
+    assert not [link for link in links if "Whitfield" in link or "q=" in link]
+    assert "Page 2 of 2" in second and "Whitfield" in second and "Okafor" not in second
+    assert other.mrn not in by_mrn["Location"]
+    assert other.mrn in client.get(by_mrn["Location"]).content.decode()
+
+
+def test_a_new_search_replaces_the_old_and_clear_shows_everyone(client, supervisor):
+    dana = PatientFactory(legal_last_name="Whitfield")
+    other = PatientFactory(legal_last_name="Okafor")
+    client.force_login(supervisor)
+
+    first = client.post("/patients/", {"q": "Whitfield"})["Location"]
+    second = client.post("/patients/", {"q": "Okafor"})["Location"]
+    old_link = client.get(first).content.decode()
+    new_link = client.get(second).content.decode()
+    cleared = client.post("/patients/", {"q": "Okafor", "clear": "1"}, follow=True)
+
+    assert dana.mrn not in new_link and other.mrn in new_link
+    assert dana.mrn in old_link and other.mrn in old_link  # a replaced search no longer filters
+    assert cleared.redirect_chain == [("/patients/", 302)]
+    page = cleared.content.decode()
+    assert dana.mrn in page and other.mrn in page and 'value="Okafor"' not in page
+    typed = client.get("/patients/?q=Okafor").content.decode()  # a name typed into a URL is not searched for
+    assert dana.mrn in typed and other.mrn in typed
 
 
 def test_the_patient_list_pages_by_25(client, supervisor):
@@ -111,10 +156,13 @@ def test_the_patient_list_runs_the_same_queries_for_2_and_40_patients(client, su
     for _ in range(2):
         EnrollmentFactory()
     with_two = queries_for_page(client, "/patients/")
+    searched = client.post("/patients/", {"q": "a", "status": "active"})["Location"]
+    searched_two = queries_for_page(client, searched)
     for _ in range(38):
         EnrollmentFactory()
 
     assert queries_for_page(client, "/patients/") == with_two
+    assert queries_for_page(client, searched) == searched_two
 
 
 def test_the_chart_shows_the_journey_and_notes_and_is_audited(client, counselor):
