@@ -197,6 +197,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
+        # The exchange tables; kombu's default is ./control, in whatever folder the process started.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
 else:
     # Redis re-delivers a message not acknowledged within the visibility timeout: keep it well above
