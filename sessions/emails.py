@@ -9,7 +9,8 @@ subjects never do.
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,14 +30,19 @@ def _opt_out_url(patient_id: int) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("reminder-opt-out", args=[opt_out_token(patient_id)])
 
 
+def _render_text(name: str, context: dict) -> str:
+    """A subject or plain-text body. Plain text is not HTML: autoescaping it would print "D&#x27;Andre"."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def _message(template: str, context: dict, *, to: str, message_id: str, headers=None) -> EmailMultiAlternatives:
     context = {
         "clinic_name": settings.CLINIC_DISCREET_NAME, "clinic_phone": settings.CLINIC_PHONE, **context,
     }  # fmt: skip
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    subject = " ".join(_render_text(f"emails/{template}_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(f"emails/{template}.txt", context),
+        body=_render_text(f"emails/{template}.txt", context),
         from_email=f"{settings.CLINIC_DISCREET_NAME} <{settings.DEFAULT_FROM_EMAIL}>",
         to=[to],
         headers={"Message-ID": message_id, **(headers or {})},
