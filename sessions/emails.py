@@ -6,6 +6,8 @@ nothing else: no program, level of care or word about treatment. Staff emails ma
 subjects never do.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -14,20 +16,43 @@ from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from patients.models import Patient
+
 OPT_OUT_SALT = "reminders.opt-out"
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_MICROSECOND = datetime.timedelta(microseconds=1)
 
 
-def opt_out_token(patient_id: int) -> str:
-    return signing.dumps(patient_id, salt=OPT_OUT_SALT, compress=True)
+def opt_out_token(patient: Patient) -> str:
+    """A signed link token naming the patient and the consent it was issued under (when they consented, to the
+    microsecond), so a link from an older email cannot revoke a consent the patient gave again later."""
+    given = patient.reminder_consent_given_at
+    stamp = None if given is None else (given - _EPOCH) // _MICROSECOND
+    return signing.dumps([patient.pk, stamp], salt=OPT_OUT_SALT, compress=True)
 
 
-def patient_id_from_token(token: str) -> int:
-    """Raises signing.BadSignature for a tampered or foreign token."""
-    return int(signing.loads(token, salt=OPT_OUT_SALT))
+def opt_out_token_read(token: str) -> tuple[Patient, datetime.datetime | None]:
+    """The patient and the consent (its given-at time) the token was issued under. Raises signing.BadSignature for
+    a tampered or foreign token, Patient.DoesNotExist for a patient who is not there."""
+    payload = signing.loads(token, salt=OPT_OUT_SALT)
+    if isinstance(payload, int):
+        # A token from before tokens named the consent: it was issued under the current consent only if it was
+        # signed after that consent was given.
+        patient = Patient.objects.get(pk=payload)
+        given = patient.reminder_consent_given_at
+        try:
+            signing.loads(token, salt=OPT_OUT_SALT, max_age=timezone.now() - given if given else 0)
+        except signing.SignatureExpired:
+            return patient, None
+        return patient, given
+    if not (isinstance(payload, list) and len(payload) == 2 and isinstance(payload[0], int)):
+        raise signing.BadSignature("Not an opt-out token.")
+    patient_id, stamp = payload
+    return Patient.objects.get(pk=patient_id), None if stamp is None else _EPOCH + stamp * _MICROSECOND
 
 
-def _opt_out_url(patient_id: int) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("reminder-opt-out", args=[opt_out_token(patient_id)])
+def _opt_out_url(patient: Patient) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("reminder-opt-out", args=[opt_out_token(patient)])
 
 
 def _render_text(name: str, context: dict) -> str:
@@ -53,7 +78,7 @@ def _message(template: str, context: dict, *, to: str, message_id: str, headers=
 
 def _patient_message(template: str, reminder, *, message_id: str, **context) -> EmailMultiAlternatives:
     patient = reminder.patient
-    url = _opt_out_url(patient.pk)
+    url = _opt_out_url(patient)
     session = reminder.session
     return _message(
         template,
