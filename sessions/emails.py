@@ -7,6 +7,7 @@ subjects never do.
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.core import signing
@@ -16,8 +17,11 @@ from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.discretion import is_discreet, revealing_settings
+from clinic.email import DeliveryError
 from patients.models import Patient
 
+log = logging.getLogger(__name__)
 OPT_OUT_SALT = "reminders.opt-out"
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 _MICROSECOND = datetime.timedelta(microseconds=1)
@@ -76,15 +80,39 @@ def _message(template: str, context: dict, *, to: str, message_id: str, headers=
     return message
 
 
+class HeldForDiscretion(DeliveryError):
+    """A patient email would print a setting that reveals treatment: it waits (and retries) until that changes."""
+
+    def __init__(self, message: str):
+        super().__init__(message, permanent=False)
+
+
+def patient_contact() -> dict:
+    """The clinic's name and phone as a patient-facing page prints them: never a setting that reveals treatment."""
+    return {
+        "clinic_name": settings.CLINIC_DISCREET_NAME if is_discreet(settings.CLINIC_DISCREET_NAME) else "Reminders",
+        "clinic_phone": settings.CLINIC_PHONE if is_discreet(settings.CLINIC_PHONE) else "the clinic",
+    }
+
+
 def _patient_message(template: str, reminder, *, message_id: str, **context) -> EmailMultiAlternatives:
+    # The start-up check refuses such settings, but a worker does not run it: the sender must not print them.
+    if revealing := revealing_settings():
+        raise HeldForDiscretion(f"Patient emails are held: {', '.join(revealing)} would reveal treatment.")
     patient = reminder.patient
     url = _opt_out_url(patient)
     session = reminder.session
+    # A room or link entered before the rule (or behind the services' back) is left out: the patient is asked to
+    # call for it instead.
+    place = {"location": session.location, "video_link": session.video_link}
+    shown = {field: text if is_discreet(text) else "" for field, text in place.items()}
+    if shown != place:
+        log.warning("session %s: its room or video link would reveal treatment; not printed for a patient", session.pk)
     return _message(
         template,
         {
             "first_name": patient.display_first_name, "starts_at": timezone.localtime(session.starts_at),
-            "location": session.location, "video_link": session.video_link, "opt_out_url": url, **context,
+            **shown, "place_withheld": shown != place, "opt_out_url": url, **context,
         },
         to=patient.email,
         message_id=message_id,

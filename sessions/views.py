@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core import signing
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -7,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from patients.models import Patient
 from patients.services import PatientError, patient_revoke_reminder_consent
-from sessions.emails import opt_out_token_read
+from sessions.emails import opt_out_token_read, patient_contact
 
 
 @csrf_exempt  # mail clients' one-click unsubscribe POSTs without a form (RFC 8058); the signed token is the proof
@@ -16,7 +15,7 @@ from sessions.emails import opt_out_token_read
 def reminder_opt_out(request, token: str):
     """The link at the foot of every patient email. GET only asks, because mail scanners open links to check them;
     POST (the page's button, or a mail client's one-click unsubscribe) revokes consent to reminder emails."""
-    context = {"clinic_name": settings.CLINIC_DISCREET_NAME, "clinic_phone": settings.CLINIC_PHONE}
+    context = patient_contact()
     try:
         patient, consent_given_at = opt_out_token_read(token)
     except (signing.BadSignature, Patient.DoesNotExist):
