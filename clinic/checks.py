@@ -3,7 +3,9 @@
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import Error, register
+
+from clinic.discretion import revealing_settings
 
 
 @register()
@@ -19,14 +21,12 @@ def check_clinic_settings(app_configs, **kwargs):
                 id="clinic.E001",
             )
         )
-    discreet = settings.CLINIC_DISCREET_NAME.lower()
-    for word in ("recovery", "rehab", "addiction", "detox", "substance", "sober", "treatment"):
-        if word in discreet:
-            problems.append(
-                Warning(
-                    f"CLINIC_DISCREET_NAME contains {word!r}; patient emails use this name and must not reveal "
-                    "addiction treatment (42 CFR Part 2).",
-                    id="clinic.W001",
-                )
+    for name, word in revealing_settings().items():
+        problems.append(
+            Error(
+                f"{name} contains {word!r}; patient emails print it and must not reveal addiction treatment "
+                "(42 CFR Part 2). Until it changes, patient emails are held.",
+                id="clinic.E002",
             )
+        )
     return problems

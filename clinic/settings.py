@@ -219,11 +219,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
+        # The exchange tables; kombu's default is ./control, in whatever folder the process started.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
 else:
     # Redis re-delivers a message not acknowledged within the visibility timeout: keep it well above
     # the longest task's hard time limit so a slow task is never run twice.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+    # A prefix on every broker key lets one Redis database serve more than one clinic (or a benchmark) apart.
+    if env.str("CELERY_BROKER_KEY_PREFIX", default=""):
+        CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = env.str("CELERY_BROKER_KEY_PREFIX")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -118,14 +118,26 @@ def patient_give_reminder_consent(*, acting_user, patient: Patient) -> Patient:
     return patient
 
 
+_ANY_CONSENT = object()
+
+
 @transaction.atomic
-def patient_revoke_reminder_consent(*, acting_user, patient: Patient, via: str = "staff") -> Patient:
+def patient_revoke_reminder_consent(
+    *, acting_user, patient: Patient, via: str = "staff", consent_given_at=_ANY_CONSENT
+) -> Patient:
     """Revoke consent to reminder emails; from now on the patient receives none. `via` says how (staff, or the
-    patient's own opt-out link, with no acting user)."""
+    patient's own opt-out link, with no acting user). `consent_given_at` names the consent an opt-out link was
+    issued under: a consent given again since then is not revoked."""
     if acting_user is not None:  # None: the patient themselves, through the signed opt-out link
         require_patient_visible(acting_user, patient)
+    if consent_given_at is not _ANY_CONSENT:
+        patient = Patient.objects.select_for_update().get(pk=patient.pk)
+        if patient.has_reminder_consent and patient.reminder_consent_given_at != consent_given_at:
+            raise PatientError("The patient consented again after this request was made.", code="consent_renewed")
     if not patient.has_reminder_consent:
-        raise PatientError("This patient has not consented to reminder emails, so there is nothing to revoke.")
+        raise PatientError(
+            "This patient has not consented to reminder emails, so there is nothing to revoke.", code="no_consent"
+        )
     patient.reminder_consent_revoked_at = timezone.now()
     patient.save(update_fields=["reminder_consent_revoked_at", "updated_at"])
     audit_record(actor=acting_user, action="patient.consent_revoked", patient_id=patient.pk, target=patient, via=via)

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from clinic.discretion import discretion_problem
 from clinic.models import CLINICAL_ROLES
 from patients.models import Patient
 from programs.models import Enrollment, Program
@@ -74,6 +75,9 @@ class TherapyGroup(models.Model):
             errors["facilitator"] = "Groups are facilitated by a counselor or a clinical supervisor."
         if not self.location and not self.video_link:
             errors["location"] = "Give a room or a video link, so patients know where to go."
+        for field in ("location", "video_link"):
+            if problem := discretion_problem(getattr(self, field)):
+                errors.setdefault(field, problem)
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             errors["ends_on"] = "The group cannot end before it starts."
         if errors:

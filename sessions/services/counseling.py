@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clinic.audit import audit_record
+from clinic.discretion import require_discreet
 from clinic.roles import is_clinician
 from patients.models import Patient
 from patients.selectors import require_patient_visible
@@ -69,6 +70,8 @@ def counseling_book(
         raise SessionError("A session lasts between 5 and 600 minutes.", code="duration_invalid")
     if not location.strip() and not video_link.strip():
         raise SessionError("Give a room or a video link, so the patient knows where to go.", code="no_place")
+    require_discreet(location, label="Room", error_class=SessionError)
+    require_discreet(video_link, label="Video link", error_class=SessionError)
     if not 1 <= occurrences <= MAX_OCCURRENCES:
         raise SessionError(f"Book between 1 and {MAX_OCCURRENCES} sessions at once.", code="occurrences_invalid")
     if occurrences > 1 and not 1 <= repeat_every_weeks <= 8:

@@ -51,10 +51,20 @@ def test_an_unknown_clinic_time_zone_is_reported():
     assert "Mars/Olympus_Mons" in result.stdout + result.stderr
 
 
-def test_a_revealing_discreet_name_is_warned_about():
+def test_a_revealing_discreet_name_is_refused():
     result = manage("check", CLINIC_DISCREET_NAME="Harbor Light Recovery")
 
-    assert "clinic.W001" in result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "clinic.E002" in result.stderr and "CLINIC_DISCREET_NAME contains 'recover'" in result.stderr
+
+
+def test_every_setting_a_patient_email_prints_passes_the_same_check():
+    result = manage("check", CLINIC_PHONE="1-800-DETOX-NOW", SITE_URL="https://harborlightrecovery.org",
+                    DEFAULT_FROM_EMAIL="reminders@sober-living.example")  # fmt: skip
+
+    assert result.returncode != 0
+    for name in ("CLINIC_PHONE", "SITE_URL", "DEFAULT_FROM_EMAIL"):
+        assert f"{name} contains" in result.stderr
 
 
 def test_production_refuses_to_start_on_the_development_secret_key():

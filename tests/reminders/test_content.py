@@ -5,8 +5,6 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from clinic.models import AuditEvent
-from sessions.emails import opt_out_token
 from sessions.models import Reminder
 from sessions.scheduling import local_start
 from sessions.services.attendance import attendance_record
@@ -104,39 +102,3 @@ def test_the_daily_digest_lists_the_day(counselor, revealing_group):
     assert "3:00 PM  Alcohol Relapse Prevention" in digest.body
     assert f"(MRN {member.patient.mrn}): 0.00 of 9 hours" in digest.body  # nothing attended last week
     assert member.patient.legal_last_name not in digest.subject
-
-
-def test_the_opt_out_link_revokes_consent_in_one_click(client, revealing_group):
-    patient = consenting(group=revealing_group).patient
-
-    response = client.get(f"/stop/{opt_out_token(patient.pk)}/")
-
-    patient.refresh_from_db()
-    assert response.status_code == 200
-    assert "you will not receive reminder emails" in response.content.decode()
-    assert "Recovery" not in response.content.decode()
-    assert not patient.has_reminder_consent
-    audit = AuditEvent.objects.get(action="patient.consent_revoked")
-    assert (audit.actor, audit.patient_id, audit.detail) == (None, patient.pk, {"via": "opt-out link"})
-    again = client.get(f"/stop/{opt_out_token(patient.pk)}/")
-    assert "Nothing has changed" in again.content.decode()
-
-
-def test_mail_clients_can_opt_out_with_a_post(client, revealing_group):
-    patient = consenting(group=revealing_group).patient
-
-    client.post(f"/stop/{opt_out_token(patient.pk)}/", {"List-Unsubscribe": "One-Click"})
-
-    patient.refresh_from_db()
-    assert not patient.has_reminder_consent
-
-
-@pytest.mark.parametrize("token", ["not-a-token", "MTI:1tK0:abc"])
-def test_a_tampered_opt_out_link_changes_nothing(client, revealing_group, token):
-    patient = consenting(group=revealing_group).patient
-
-    response = client.get(f"/stop/{token}/")
-
-    patient.refresh_from_db()
-    assert response.status_code == 400
-    assert patient.has_reminder_consent

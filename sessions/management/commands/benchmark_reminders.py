@@ -2,11 +2,14 @@
 
 Prints reminders per second end to end (beat plans them, the worker claims, re-checks, renders and sends each
 one exactly once) and the duplicate count, then times a plain smtplib loop sending the same messages to the same
-sink, and prints the ratio. It writes demo rows: run it on a throwaway database (bin/benchmark-reminders does).
+sink, and prints the ratio. It writes thousands of rows, so it runs only on a database made for it by
+bin/throwaway_db.py (bin/benchmark-reminders makes one and drops it after), and its broker keys carry a prefix of
+their own, deleted at the end: it never touches what it did not make.
 """
 
 import datetime
 import os
+import secrets
 import signal
 import smtplib
 import subprocess
@@ -29,32 +32,46 @@ from sessions.models import GroupMembership, Reminder, SessionKind, TherapyGroup
 ROOT = Path(settings.BASE_DIR)
 
 
+# The comment bin/throwaway_db.py puts on the databases it makes (its MARK).
+THROWAWAY_MARK = "clinic benchmark: throwaway database, made and dropped by bin/throwaway_db.py"
+
+
+def _is_throwaway() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"
+        )
+        return cursor.fetchone()[0] == THROWAWAY_MARK
+
+
 class Command(BaseCommand):
     help = __doc__
 
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=5000)
         parser.add_argument("--broker", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"))
-        parser.add_argument("--force", action="store_true", help="Run even if the database already has patients.")
 
-    def handle(self, *args, count, broker, force, **options):
+    def handle(self, *args, count, broker, **options):
         try:
             from tests.smtp import SMTPSink
         except ImportError as error:
             raise CommandError(
                 "The benchmark needs the dev requirements (aiosmtpd): make test installs them."
             ) from error
-        if Patient.objects.exists() and not force:
-            raise CommandError("This database has patients; the benchmark adds thousands. Use a throwaway database "
-                               "(bin/benchmark-reminders makes one) or pass --force.")  # fmt: skip
-        if connection.vendor == "sqlite":
+        if connection.vendor != "postgresql":
             raise CommandError("Run the benchmark on PostgreSQL (DATABASE_URL): the worker shares the database.")
+        if not _is_throwaway():
+            raise CommandError(
+                "This database was not made for the benchmark, which adds thousands of rows: run "
+                "bin/benchmark-reminders, which makes a throwaway database and drops it after."
+            )
         import redis
 
-        redis.Redis.from_url(broker).flushdb()
+        # Its own key prefix on the broker, deleted at the end: other keys in that Redis database stay as they are.
+        prefix = f"bench-reminders-{secrets.token_hex(6)}:"
         sink = SMTPSink().start()
         workdir = Path(tempfile.mkdtemp(prefix="bench-reminders-"))
-        worker = self._start_worker(broker, sink.port, workdir)
+        worker = self._start_worker(broker, prefix, sink.port, workdir)
         try:
             time.sleep(6)  # let the worker boot before the clock starts
             started = time.monotonic()
@@ -76,6 +93,9 @@ class Command(BaseCommand):
             os.killpg(worker.pid, signal.SIGTERM)  # the worker and its embedded beat
             worker.wait(timeout=30)
             sink.stop()
+            client = redis.Redis.from_url(broker)
+            for key in client.scan_iter(match=f"{prefix}*"):
+                client.delete(key)
         self.stdout.write(f"worker: {count} reminders planned and sent in {elapsed:.1f} s = {worker_rate:.0f}/s; "
                           f"received {len(received)}, duplicates {duplicates}")  # fmt: skip
         self.stdout.write(f"plain smtplib loop, same messages, same sink: {plain_rate:.0f}/s")
@@ -83,9 +103,10 @@ class Command(BaseCommand):
         if duplicates or len(set(received)) != count:
             raise CommandError("Reminders were lost or doubled.")
 
-    def _start_worker(self, broker: str, port: int, workdir: Path) -> subprocess.Popen:
+    def _start_worker(self, broker: str, prefix: str, port: int, workdir: Path) -> subprocess.Popen:
         env = {
-            **os.environ, "CELERY_BROKER_URL": broker, "EMAIL_URL": f"smtp://127.0.0.1:{port}", "VAR_DIR": str(workdir),
+            **os.environ, "CELERY_BROKER_URL": broker, "CELERY_BROKER_KEY_PREFIX": prefix,
+            "EMAIL_URL": f"smtp://127.0.0.1:{port}", "VAR_DIR": str(workdir),
             "REMINDER_BEAT_SECONDS": "1", "REMINDER_QUIET_START": "00:00", "REMINDER_QUIET_END": "00:00",
         }  # fmt: skip
         log = open(workdir / "worker.log", "w")  # noqa: SIM115 - lives as long as the worker
