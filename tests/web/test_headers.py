@@ -37,9 +37,8 @@ def test_the_sign_in_page_and_the_opt_out_page_send_the_policy(client):
         assert "no-store" in response["Cache-Control"], url
 
 
-# Email bodies are not served under the policy. TODO(lead): the opt-out page's inline styles are moved on the
-# emails branch; drop it from this set when merging.
-NOT_PAGES = {"emails", "sessions/opt_out.html"}
+# Email bodies are not served under the policy.
+NOT_PAGES = {"emails"}
 PAGES = sorted(
     str(path.relative_to(TEMPLATES))
     for path in TEMPLATES.rglob("*.html")
