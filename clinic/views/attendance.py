@@ -81,16 +81,16 @@ def _minutes(raw: str) -> int | None:
 ROW_FIELDS = ("status", "minutes", "data", "assessment", "plan", "sign")
 
 
-def _check_posted_rows(post, roster_ids: set[int]) -> None:
+def _check_posted_rows(post, roster_ids: set[int], *, where: str = "on this session's roster") -> None:
     """Refuse a post whose row fields name a patient who is not on this session's roster, or give one field
     twice: saving the rest would silently drop what the user meant."""
     for key in post:
-        prefix, _, pid = key.partition("-")
-        if prefix not in ROW_FIELDS or not pid:
+        prefix, dash, pid = key.partition("-")
+        if prefix not in ROW_FIELDS or not dash:
             continue
-        if not (pid.isascii() and pid.isdigit() and int(pid) in roster_ids):
-            raise DomainError("The form names a patient who is not on this session's roster. Nothing was saved: "
-                              "reload the sheet and try again.")  # fmt: skip
+        if not (pid.isascii() and pid.isdigit() and len(pid) < 19 and int(pid) in roster_ids):
+            raise DomainError(f"The form names a patient who is not {where}. Nothing was saved: reload the sheet "
+                              "and try again.")  # fmt: skip
         if len(post.getlist(key)) > 1:
             raise DomainError("The form gives one patient's row twice. Nothing was saved: reload the sheet and try "
                               "again.")  # fmt: skip
@@ -195,7 +195,7 @@ def attendance_row(request, pk: int, patient_id: int):
     row.values = {"status": request.POST.get(f"status-{patient_id}", ""),
                   "minutes": request.POST.get(f"minutes-{patient_id}", "")}  # fmt: skip
     try:
-        _check_posted_rows(request.POST, {patient_id})
+        _check_posted_rows(request.POST, {patient_id}, where="in this row")
         row.attendance = attendance_record(
             acting_user=request.user, session=session, patient=row.patient, status=row.values["status"],
             minutes=_minutes(row.values["minutes"]),
