@@ -71,9 +71,10 @@ def form_pairs(draw, fields: dict[str, list[str]]):
     maybe an unknown key."""
     pairs = []
     for name, valid in fields.items():
-        values = st.one_of(st.sampled_from(valid), NASTY) if valid else NASTY
-        for value in draw(st.lists(values, max_size=2)):
-            pairs.append((name, value))
+        # Half the values are real, so that most requests get past the form to the service.
+        values = st.booleans().flatmap(lambda real, valid=valid: st.sampled_from(valid) if real and valid else NASTY)
+        for _ in range(draw(st.sampled_from([1, 1, 1, 0, 2]))):
+            pairs.append((name, draw(values)))
     for _ in range(draw(st.integers(min_value=0, max_value=1))):
         pairs.append((draw(NASTY), draw(NASTY)))
     return pairs
@@ -144,7 +145,7 @@ def _row_fields(w, pids):
 
 
 def _attendance_pids(w):
-    return [w["p1"].pk, w["p2"].pk, w["outsider"].pk, 10**20, "x"]
+    return [w["p1"].pk, w["p2"].pk, w["outsider"].pk, 10**20, "9" * 5000, "x"]
 
 
 TARGETS = {
@@ -223,9 +224,10 @@ TARGETS = {
 }  # fmt: skip
 
 
-# Django warns (the suite makes it an error) when a date filter on a datetime gets a naive date; a request only
-# logs it, so it is no server error.
+# Django warns (the suite makes warnings errors) when a date filter on a datetime gets a naive date, and when the
+# groups' autocomplete pages an unordered queryset; a request only logs them, so they are no server error.
 @pytest.mark.filterwarnings("ignore:DateTimeField .* received a naive datetime:RuntimeWarning")
+@pytest.mark.filterwarnings("ignore:Pagination may yield inconsistent results:RuntimeWarning")
 @pytest.mark.parametrize("name", TARGETS)
 def test_no_input_makes_a_server_error(client, world, name):
     target = TARGETS[name]
