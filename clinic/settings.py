@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "clinic.request_guard.RejectNulMiddleware",  # after auth and messages: its 400 page is the staff layout
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clinic.audit.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",

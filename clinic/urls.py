@@ -8,6 +8,7 @@ from clinic.views.census import census
 from clinic.views.dashboard import dashboard
 from clinic.views.patients import patient_chart, patient_list
 from clinic.views.schedule import schedule, session_cancel_view, session_detail
+from clinic.views.sign_in import SignInForm
 from sessions.views import reminder_opt_out
 
 admin.site.site_header = "Clinic case management"
@@ -16,7 +17,11 @@ admin.site.index_title = "Administration"
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

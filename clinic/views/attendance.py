@@ -71,24 +71,57 @@ def _minutes(raw: str) -> int | None:
     raw = (raw or "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
-        raise DomainError("Minutes must be a whole number.")
+    if not (raw.isascii() and raw.isdigit()):  # str.isdigit() also takes "²" and "①", which int() refuses
+        raise DomainError("Minutes must be a whole number, written with the digits 0 to 9.")
+    if len(raw) > 4:  # no session lasts 10,000 minutes, and int() refuses thousands of digits
+        raise DomainError("Minutes attended cannot be more than the session's length.")
     return int(raw)
+
+
+ROW_FIELDS = ("status", "minutes", "data", "assessment", "plan", "sign")
+
+
+def _check_posted_rows(post, roster_ids: set[int], *, where: str = "on this session's roster") -> None:
+    """Refuse a post whose row fields name a patient who is not on this session's roster, or give one field
+    twice: saving the rest would silently drop what the user meant."""
+    for key in post:
+        prefix, dash, pid = key.partition("-")
+        if prefix not in ROW_FIELDS or not dash:
+            continue
+        if not (pid.isascii() and pid.isdigit() and len(pid) < 19 and int(pid) in roster_ids):
+            raise DomainError(f"The form names a patient who is not {where}. Nothing was saved: reload the sheet "
+                              "and try again.")  # fmt: skip
+        if len(post.getlist(key)) > 1:
+            raise DomainError("The form gives one patient's row twice. Nothing was saved: reload the sheet and try "
+                              "again.")  # fmt: skip
+    if len(post.getlist("narrative")) > 1:
+        raise DomainError("The form gives the group narrative twice. Nothing was saved: reload the sheet and try "
+                          "again.")  # fmt: skip
+
+
+def _text(raw: str, what: str) -> str:
+    if "\x00" in raw:  # PostgreSQL text cannot hold it (the request guard usually answers first)
+        raise DomainError(f"{what} contains a null character (usually from pasted text); retype it.")
+    return raw
 
 
 def _save_sheet(request, session, rows):
     post = request.POST
+    _check_posted_rows(post, {row.patient.pk for row in rows})
+    _text(post.get("narrative", ""), "The group narrative")
     errors: dict[int, str] = {}
     entries = []
     for row in rows:
         pid = row.patient.pk
         row.values = {k: post.get(f"{k}-{pid}", "") for k in ("status", "minutes", "data", "assessment", "plan")}
         row.values["sign"] = post.get(f"sign-{pid}") == "on"
-        if row.values["status"]:
-            try:
+        try:
+            for k in ("data", "assessment", "plan"):
+                _text(row.values[k], "The note")
+            if row.values["status"]:
                 entries.append(Entry(row.patient, row.values["status"], _minutes(row.values["minutes"])))
-            except DomainError as error:
-                errors[pid] = error.message
+        except DomainError as error:
+            errors[pid] = error.message
     if errors:
         raise _Invalid(errors)
     with transaction.atomic():
@@ -162,6 +195,7 @@ def attendance_row(request, pk: int, patient_id: int):
     row.values = {"status": request.POST.get(f"status-{patient_id}", ""),
                   "minutes": request.POST.get(f"minutes-{patient_id}", "")}  # fmt: skip
     try:
+        _check_posted_rows(request.POST, {patient_id}, where="in this row")
         row.attendance = attendance_record(
             acting_user=request.user, session=session, patient=row.patient, status=row.values["status"],
             minutes=_minutes(row.values["minutes"]),

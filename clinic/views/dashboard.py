@@ -1,5 +1,6 @@
 import datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -29,7 +30,12 @@ def _chosen_counselor(request):
         "last_name", "first_name"
     )
     chosen = request.GET.get("counselor", "")
-    return (choices.filter(pk=chosen).first() if chosen.isdigit() else None), choices
+    # isdigit() alone takes "²", which the query refuses, and a bigint has at most 19 digits.
+    well_formed = chosen.isascii() and chosen.isdigit() and len(chosen) < 19
+    counselor = choices.filter(pk=chosen).first() if well_formed else None
+    if chosen and counselor is None:
+        messages.error(request, "There is no such counselor: showing all caseloads.")
+    return counselor, choices
 
 
 @login_required

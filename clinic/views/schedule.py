@@ -34,6 +34,22 @@ class ScheduleFilter(forms.Form):
         Program.objects.order_by("name"), required=False, empty_label="All programs",
         widget=forms.Select(attrs={"class": "form-select"}),
     )  # fmt: skip
+    # Week arithmetic (the Monday, the previous and next weeks) must stay inside the years a date can hold.
+    FIRST_WEEK, LAST_WEEK = datetime.date(1900, 1, 1), datetime.date(9998, 12, 31)
+
+    def clean_week(self):
+        week = self.cleaned_data["week"]
+        if week is not None and not self.FIRST_WEEK <= week <= self.LAST_WEEK:
+            raise forms.ValidationError("Choose a week between the years 1900 and 9998.")
+        return week
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        required=False,  # the service says what a missing reason means
+        max_length=TherapySession._meta.get_field("cancel_reason").max_length,
+        error_messages={"max_length": "Keep the reason to %(limit_value)d characters (it has %(show_value)d)."},
+    )
 
 
 @login_required
@@ -99,8 +115,12 @@ def session_cancel_view(request, pk: int):
     session = get_object_or_404(TherapySession, pk=pk)
     if request.user.role == Role.COUNSELOR and session.facilitator_id != request.user.pk:
         raise PermissionDenied("Counselors cancel their own sessions; ask the front desk or a supervisor.")
+    form = CancelForm(request.POST)
+    if not form.is_valid():  # too long for its column, or a NUL: say so rather than fail in the database
+        messages.error(request, f"Not cancelled. {form.errors['reason'][0]}")
+        return redirect("session-detail", session.pk)
     try:
-        session_cancel(acting_user=request.user, session=session, reason=request.POST.get("reason", ""))
+        session_cancel(acting_user=request.user, session=session, reason=form.cleaned_data["reason"])
         messages.success(request, "Session cancelled; its reminders will not go out.")
     except DomainError as error:
         messages.error(request, error.message)
