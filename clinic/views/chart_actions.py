@@ -150,7 +150,11 @@ def patient_book(request, pk: int):
 def patient_consent(request, pk: int):
     """Record (action=give) or revoke (action=revoke) consent to reminder emails."""
     patient = _patient(request, pk)
-    service = patient_give_reminder_consent if request.POST.get("action") == "give" else patient_revoke_reminder_consent
+    services = {"give": patient_give_reminder_consent, "revoke": patient_revoke_reminder_consent}
+    service = services.get(request.POST.get("action", ""))
+    if service is None:  # a garbled form must not revoke a patient's consent by default
+        messages.error(request, "Choose whether to record or revoke consent; nothing was changed.")
+        return redirect("patient-chart", patient.pk)
     try:
         service(acting_user=request.user, patient=patient)
         messages.success(request, "Consent to reminder emails updated.")

@@ -112,6 +112,18 @@ def test_consent_is_recorded_and_revoked_from_the_chart(client, front_desk, resi
     assert not residential.patient.has_reminder_consent
 
 
+@pytest.mark.parametrize("action", ["", "revokee", "GIVE"])
+def test_a_garbled_consent_post_changes_nothing(client, front_desk, residential, action):
+    client.force_login(front_desk)
+    client.post(f"/patients/{residential.patient_id}/consent/", {"action": "give"})
+
+    response = client.post(f"/patients/{residential.patient_id}/consent/", {"action": action}, follow=True)
+
+    residential.patient.refresh_from_db()
+    assert residential.patient.has_reminder_consent
+    assert "nothing was changed" in response.content.decode()
+
+
 def test_a_counselor_cannot_act_on_a_patient_outside_their_caseload(client, counselor):
     other = EnrollmentFactory()
     client.force_login(counselor)

@@ -226,7 +226,6 @@ TARGETS = {
 # Django warns (the suite makes warnings errors) when a date filter on a datetime gets a naive date, and when the
 # groups' autocomplete pages an unordered queryset; a request only logs them, so they are no server error.
 @pytest.mark.filterwarnings("ignore:DateTimeField .* received a naive datetime:RuntimeWarning")
-@pytest.mark.filterwarnings("ignore:Pagination may yield inconsistent results:RuntimeWarning")
 @pytest.mark.parametrize("name", TARGETS)
 def test_no_input_makes_a_server_error(client, world, name):
     target = TARGETS[name]
