@@ -270,11 +270,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"no_query_strings": {"()": "clinic.log_filters.StripQueryStrings"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # One handler for Django's own messages too (its default config would print them twice).
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # The development server's request lines: a search's query string may name a patient.
+        "django.server": {
+            "handlers": ["console"], "level": "INFO", "propagate": False, "filters": ["no_query_strings"],
+        },
     },
 }

@@ -26,8 +26,10 @@ def _clock(time_machine):
 
 def book(counselor, enrollment, day=TODAY, hour=15):
     """Front desk books the session: the counselor may see a patient of a colleague's caseload this way."""
-    return counseling_book(acting_user=UserFactory(role="front_desk"), patient=enrollment.patient, counselor=counselor, kind="individual",
-                           day=day, at=datetime.time(hour), duration_minutes=50, location="Office 3")[0]  # fmt: skip
+    return counseling_book(
+        acting_user=UserFactory(role="front_desk"), patient=enrollment.patient, counselor=counselor,
+        kind="individual", day=day, at=datetime.time(hour), duration_minutes=50, location="Office 3",
+    )[0]  # fmt: skip
 
 
 def shown(action):
