@@ -13,10 +13,7 @@ from django.views.decorators.http import require_POST
 
 from clinic.audit import audit_record_many
 from clinic.errors import DomainError
-from clinic.models import Role
-from clinic.roles import is_clinician
 from patients.models import Patient
-from patients.selectors import patients_visible_to
 from sessions.models import Attendance, AttendanceStatus, GroupNarrative, TherapySession
 from sessions.services.attendance import (
     BulkAttendanceError,
@@ -25,6 +22,7 @@ from sessions.services.attendance import (
     attendance_record_bulk,
     roster_enrollments,
 )
+from sessions.services.common import may_run_session
 from sessions.services.notes import narrative_save, note_save_draft, note_sign
 
 
@@ -51,11 +49,7 @@ def _session(request, pk: int) -> TherapySession:
     """The facilitator, a supervisor, or the counselor of the booked patient; anyone else gets 404."""
     session = get_object_or_404(TherapySession.objects.select_related("group", "patient", "program", "facilitator"),
                                 pk=pk)  # fmt: skip
-    user = request.user
-    if not is_clinician(user):
-        raise Http404
-    own = user.role == Role.SUPERVISOR or session.facilitator_id == user.pk
-    if not own and (session.patient_id is None or not patients_visible_to(user).filter(pk=session.patient_id).exists()):
+    if not may_run_session(request.user, session):
         raise Http404
     return session
 

@@ -22,7 +22,7 @@ from sessions.models import (
     TherapySession,
 )
 from sessions.models.attendance import ATTENDED, PARTIAL
-from sessions.services.common import SessionError, cancel_pending_reminders, require_clinician
+from sessions.services.common import SessionError, cancel_pending_reminders, require_clinician, require_session_runner
 
 
 class BulkAttendanceError(SessionError):
@@ -167,6 +167,7 @@ def attendance_record(
     *, acting_user, session: TherapySession, patient: Patient, status: str, minutes: int | None = None
 ) -> Attendance:
     """Record (or correct) one patient's attendance in a session that has started."""
+    require_session_runner(acting_user, session, doing="record attendance")
     session = TherapySession.objects.select_for_update().get(pk=session.pk)
     _check_session(session)
     attendance = _record(
@@ -184,6 +185,7 @@ def attendance_record(
 @transaction.atomic
 def attendance_record_bulk(*, acting_user, session: TherapySession, entries: list[Entry]) -> list[Attendance]:
     """Record a whole session's attendance in one transaction: every row is saved, or none is."""
+    require_session_runner(acting_user, session, doing="record attendance")
     session = TherapySession.objects.select_for_update().get(pk=session.pk)
     _check_session(session)
     roster = roster_enrollments(session)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from clinic.audit import audit_record
 from clinic.discretion import require_discreet
+from clinic.models import Role
 from clinic.roles import is_clinician
 from patients.models import Patient
 from patients.selectors import require_patient_visible
@@ -123,7 +124,10 @@ def counseling_book(
 
 @transaction.atomic
 def session_cancel(*, acting_user, session: TherapySession, reason: str) -> TherapySession:
-    """Cancel a session that has not been held; its pending reminders are cancelled with it."""
+    """Cancel a session that has not been held; its pending reminders are cancelled with it. Counselors cancel only
+    the sessions they run; front desk and supervisors any."""
+    if acting_user.role == Role.COUNSELOR and session.facilitator_id != acting_user.pk:
+        raise SessionError("Counselors cancel their own sessions; ask the front desk or a supervisor.", code="not_own")
     if not reason.strip():
         raise SessionError("Give a reason for cancelling the session.", code="reason_required")
     session = TherapySession.objects.select_for_update().get(pk=session.pk)

@@ -5,14 +5,14 @@ from django.utils import timezone
 
 from clinic.audit import audit_record
 from sessions.models import Attendance, GroupNarrative, NoteAddendum, ProgressNote, SessionKind, TherapySession
-from sessions.services.common import SessionError, require_clinician
+from sessions.services.common import SessionError, require_session_runner
 
 
 @transaction.atomic
 def narrative_save(*, acting_user, session: TherapySession, text: str) -> GroupNarrative:
     """The shared part of every attendee's note for a group session. Notes already signed keep the narrative as
     it was when they were signed."""
-    require_clinician(acting_user, doing="write group notes")
+    require_session_runner(acting_user, session, doing="write group notes")
     if session.kind != SessionKind.GROUP:
         raise SessionError("Only group sessions have a group narrative.", code="not_group")
     if not text.strip():
@@ -28,7 +28,7 @@ def narrative_save(*, acting_user, session: TherapySession, text: str) -> GroupN
 def note_save_draft(*, acting_user, attendance: Attendance, data: str, assessment: str, plan: str) -> ProgressNote:
     """Create or change the draft note of an attendance. Only its author changes a draft; a signed note never
     changes."""
-    require_clinician(acting_user, doing="write progress notes")
+    require_session_runner(acting_user, attendance.session, doing="write progress notes")
     note = ProgressNote.objects.select_for_update().filter(attendance=attendance).first()
     if note is None:
         note = ProgressNote(attendance=attendance, author=acting_user)
@@ -71,7 +71,7 @@ def note_sign(*, acting_user, note: ProgressNote) -> ProgressNote:
 @transaction.atomic
 def note_add_addendum(*, acting_user, note: ProgressNote, text: str) -> NoteAddendum:
     """Add to a signed note: the only way to correct or complete it."""
-    require_clinician(acting_user, doing="add to progress notes")
+    require_session_runner(acting_user, note.attendance.session, doing="add to progress notes")
     if not note.is_signed:
         raise SessionError("The note is still a draft: change it instead of adding an addendum.", code="draft")
     if not text.strip():

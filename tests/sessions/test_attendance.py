@@ -4,8 +4,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from clinic.errors import DomainError
 from clinic.models import AuditEvent
-from sessions.models import AbsenceReview, Attendance, ProgressNote, Reminder, SessionStatus
+from sessions.models import AbsenceReview, Attendance, GroupNarrative, ProgressNote, Reminder, SessionStatus
 from sessions.services.attendance import (
     BulkAttendanceError,
     Entry,
@@ -13,7 +14,9 @@ from sessions.services.attendance import (
     attendance_record_bulk,
 )
 from sessions.services.common import SessionError
-from tests.factories import GroupSessionFactory, MembershipFactory, TherapyGroupFactory
+from sessions.services.counseling import session_cancel
+from sessions.services.notes import narrative_save
+from tests.factories import GroupSessionFactory, MembershipFactory, TherapyGroupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -229,3 +232,26 @@ def test_reaching_the_programs_limit_flags_the_enrollment_for_review(counselor, 
 
     review = AbsenceReview.objects.get()
     assert (review.enrollment, review.unexcused_absences) == (member.enrollment, 2)
+
+
+def test_only_who_runs_a_session_records_its_attendance_and_notes_whatever_page_the_id_came_from(counselor):
+    """The attendance sheet answers 404 to anyone else; the services refuse them too, so no other path gets round it."""
+    member = MembershipFactory()  # a colleague's group
+    session = GroupSessionFactory(group=member.group, starts_at=timezone.now() - datetime.timedelta(hours=2))
+    attempts = {
+        "attendance": lambda user: attendance_record(acting_user=user, session=session, patient=member.patient,
+                                                     status="present"),
+        "narrative": lambda user: narrative_save(acting_user=user, session=session, text="We talked."),
+        "cancel": lambda user: session_cancel(acting_user=user, session=session, reason="Snow"),
+    }  # fmt: skip
+    for what, attempt in attempts.items():
+        for user in (counselor, UserFactory(role="front_desk"), UserFactory(role="administrator")):
+            if what == "cancel" and user.role != "counselor":
+                continue  # front desk and administrators may cancel any session
+            with pytest.raises(DomainError):
+                attempt(user)
+
+    assert not Attendance.objects.exists() and not GroupNarrative.objects.exists()
+    session.refresh_from_db()
+    assert session.status == "scheduled"
+    attendance_record(acting_user=member.group.facilitator, session=session, patient=member.patient, status="present")

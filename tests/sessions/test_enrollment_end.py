@@ -74,7 +74,9 @@ def test_attendance_before_the_discharge_can_still_be_recorded(counselor, member
     past = GroupSessionFactory(group=member.group, starts_at=timezone.now() - datetime.timedelta(days=3))
     enrollment_discharge(acting_user=counselor, enrollment=member.enrollment, reason=1)
 
-    attendance = attendance_record(acting_user=counselor, session=past, patient=member.patient, status="present")
+    attendance = attendance_record(
+        acting_user=member.group.facilitator, session=past, patient=member.patient, status="present"
+    )
 
     assert attendance.enrollment == member.enrollment
 
