@@ -8,7 +8,7 @@ from programs.services import enrollment_discharge
 from sessions.models import Reminder
 from sessions.services.groups import group_update
 from sessions.services.reminder_plan import reminders_plan
-from sessions.services.reminder_send import reminders_send_due
+from sessions.services.reminder_send import in_quiet_hours, reminders_send_due
 from tests.reminders.conftest import TODAY, TOMORROW, at, consenting
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +206,23 @@ def test_a_retried_reminder_of_a_session_that_did_not_move_keeps_its_backoff(due
     Reminder.objects.filter(pk=due_reminder.pk).update(attempts=1, due_at=backoff, last_error="OSError: refused")
 
     assert reminders_send_due(now=backoff).get("sent") == 1
+
+
+@pytest.mark.parametrize(
+    ("moment", "quiet"),
+    [
+        (at(TODAY, 20, 59), False),
+        (at(TODAY, 21), True),
+        (at(TOMORROW, 7, 59), True),
+        (at(TOMORROW, 8), False),
+        (at(datetime.date(2026, 3, 8), 1, 59), True),  # spring forward: the next minute is 03:00
+        (at(datetime.date(2026, 3, 8), 3), True),
+        (at(datetime.date(2026, 11, 1), 1, 30), True),  # fall back: 01:30 comes twice
+        (at(datetime.date(2026, 11, 1), 1, 30) + datetime.timedelta(hours=1), True),
+        (at(datetime.date(2026, 12, 31), 23, 59), True),
+        (at(datetime.date(2027, 1, 1), 0, 15), True),
+        (at(datetime.date(2027, 1, 1), 8), False),
+    ],
+)
+def test_quiet_hours_hold_on_any_night(moment, quiet):
+    assert in_quiet_hours(moment) is quiet
