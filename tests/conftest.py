@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from tests.factories import UserFactory
+from tests.faketime import sitecustomize  # noqa: F401 - time.sleep under libfaketime
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
