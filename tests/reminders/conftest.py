@@ -1,15 +1,14 @@
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.utils import timezone
 
+from tests.clock import CLINIC_ZONE
 from tests.factories import GroupSessionFactory, MembershipFactory, TherapyGroupFactory
 
 # Reminders are about the clock: every test here runs at a stated clinic-local instant, never the real one.
 # A Wednesday morning, well before quiet hours, far from a daylight-saving change or the end of a year.
-CLINIC_ZONE = ZoneInfo("America/New_York")
 TODAY = datetime.date(2026, 11, 18)
 TOMORROW = TODAY + datetime.timedelta(days=1)
 PLANNED_AT = datetime.time(10, 0)

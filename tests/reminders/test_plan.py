@@ -9,6 +9,7 @@ from sessions.scheduling import local_start
 from sessions.services.counseling import session_cancel
 from sessions.services.reminder_plan import NO_CONSENT, NO_EMAIL, NOT_SCHEDULED, due_before, reminders_plan
 from sessions.services.reminder_send import SESSION_STARTED, reminders_send_due
+from tests.clock import clinic_time
 from tests.factories import GroupSessionFactory, MembershipFactory, UserFactory
 from tests.reminders.conftest import TODAY, at, consenting
 
@@ -173,13 +174,6 @@ def test_no_digest_is_planned_late_in_the_evening(day, hour, minute):
     assert not Reminder.objects.filter(kind="daily_digest").exists()
 
 
-def local(text: str) -> datetime.datetime:
-    """A clinic-local "YYYY-MM-DD HH:MM", with " again" for the repeated hour of the fall-back night."""
-    moment = datetime.datetime.fromisoformat(text.removesuffix(" again"))
-    aware = at(moment.date(), moment.hour, moment.minute)
-    return aware + datetime.timedelta(hours=1) if text.endswith(" again") else aware
-
-
 # Planned at, the session's start, then (clinic time, lead hours, the reminder's status after a send run then).
 # The 24-hour and 2-hour reminders fall due at those wall-clock lead times; patients' emails wait out the quiet
 # hours (21:00-08:00) and are never sent once the session has started.
@@ -216,8 +210,8 @@ EDGES = {
 def test_reminders_planned_at_any_hour_go_at_their_lead_times_outside_quiet_hours(
     group, _clinic_clock, planned_at, starts, steps
 ):
-    _clinic_clock.move_to(local(planned_at), tick=False)
-    session = GroupSessionFactory(group=group, starts_at=local(starts))
+    _clinic_clock.move_to(clinic_time(planned_at), tick=False)
+    session = GroupSessionFactory(group=group, starts_at=clinic_time(starts))
     member = consenting(group=group)
 
     reminders_plan()
@@ -228,7 +222,7 @@ def test_reminders_planned_at_any_hour_go_at_their_lead_times_outside_quiet_hour
         expected = due_before(session.starts_at, lead).astimezone(datetime.UTC)  # in the fall-back hour, compare
         assert planned[(member.patient_id, lead)].due_at == expected  # instants: aware "==" across zones is False
     for when, lead, status in steps:
-        _clinic_clock.move_to(local(when), tick=False)
+        _clinic_clock.move_to(clinic_time(when), tick=False)
         reminders_plan()
         reminders_send_due()
         reminder = rows()[(member.patient_id, lead)]
