@@ -1,9 +1,12 @@
 import os
 
 import pytest
+import time_machine
 from django.db import connection
 
+from tests.clock import ORDINARY, clinic_time
 from tests.factories import UserFactory
+from tests.faketime import sitecustomize  # noqa: F401 - time.sleep under libfaketime
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -15,6 +18,18 @@ def require_service(available: bool, why: str) -> None:
     if IN_CI:
         pytest.fail(f"CI=true but {why}", pytrace=False)
     pytest.skip(why)
+
+
+@pytest.fixture(autouse=True)
+def _clinic_clock(request):
+    """Every test runs at a stated clinic-local instant (tests/clock.py), never at the real clock's; a module or a
+    test moves it (the time_machine fixture, or a `_clinic_clock` of its own). Not where the clock is another
+    process's too: the integration tests' Celery workers and the browser tests' Chromium keep the real clock."""
+    if {"integration", "browser"} & set(request.path.parts):
+        yield
+        return
+    with time_machine.travel(clinic_time(ORDINARY), tick=False):
+        yield
 
 
 @pytest.fixture(autouse=True)

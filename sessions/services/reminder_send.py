@@ -21,7 +21,7 @@ from clinic.email import DeliveryError, open_connection, send_then_commit
 from sessions import emails
 from sessions.models import Reminder, ReminderKind, ReminderStatus, SessionStatus
 from sessions.selectors import digest_for
-from sessions.services.reminder_plan import NOT_EXPECTED, is_expected, why_patient_cannot_receive
+from sessions.services.reminder_plan import NOT_EXPECTED, due_before, is_expected, why_patient_cannot_receive
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,13 @@ def _why_not_now(reminder: Reminder, now: datetime.datetime) -> str:
         return ""
     staff = reminder.staff
     return "" if staff.is_active and staff.email else STAFF_UNREACHABLE
+
+
+def _due_for_current_start(reminder: Reminder) -> datetime.datetime | None:
+    """When an upcoming-session reminder is due by its session's start now, which may have moved since the plan."""
+    if reminder.kind != ReminderKind.SESSION_REMINDER or not reminder.to_patient:
+        return None
+    return due_before(reminder.session.starts_at, reminder.lead_hours)
 
 
 def _build(reminder: Reminder, message_id: str):
@@ -101,6 +108,11 @@ def _send_one(pk: int, connection, now: datetime.datetime) -> str:
     if why := _why_not_now(reminder, now):
         _release(pk, status=ReminderStatus.CANCELLED, cancelled_reason=why)
         return "cancelled"
+    if (due := _due_for_current_start(reminder)) and due > now:
+        # The session moved later since the last plan: not due yet. Back to pending at the right time, and the
+        # claim was no attempt (a planner seeing attempts would take the row's due time for a backoff).
+        _release(pk, status=ReminderStatus.PENDING, due_at=due, attempts=F("attempts") - 1)
+        return "rescheduled"
     address = reminder.patient.email if reminder.to_patient else reminder.staff.email
     message_id = make_msgid(idstring=f"r{pk}", domain=settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or None)
     committed = False

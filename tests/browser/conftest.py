@@ -1,3 +1,4 @@
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -24,10 +25,25 @@ def browser():
     # Playwright's sync API runs an event loop in the test thread until the session ends; the ORM must stay usable
     # there (in these tests and the ones after them).
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
+    with _real_clock():
+        playwright = sync_playwright().start()
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+@contextlib.contextmanager
+def _real_clock():
+    """Playwright's driver and Chromium start without libfaketime (the suite run at another clock time), which
+    stalls them: they keep the real clock, as a user's browser would. Session and CSRF cookies carry a Max-Age, so
+    the server's faked clock does not expire them. Processes started later (the integration tests' workers) keep it."""
+    preload = os.environ.pop("LD_PRELOAD", None)
+    try:
+        yield
+    finally:
+        if preload is not None:
+            os.environ["LD_PRELOAD"] = preload
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from sessions.models import Attendance, ProgressNote
+from sessions.scheduling import local_start
 from tests.factories import EnrollmentFactory, GroupSessionFactory, MembershipFactory, TherapyGroupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -74,7 +75,10 @@ def test_a_counselors_day_attendance_a_signed_note_and_a_step_down(page, live_se
         MembershipFactory(group=group, enrollment__counselor=counselor, enrollment__program=residential.program)
         for _ in range(2)
     ]
-    GroupSessionFactory(group=group, starts_at=timezone.now() - datetime.timedelta(minutes=30))
+    # Started half an hour ago, or at midnight when that was yesterday: the browser's clock is the real one, and the
+    # dashboard lists today's sessions.
+    today = local_start(timezone.localdate(), datetime.time(0))
+    GroupSessionFactory(group=group, starts_at=max(timezone.now() - datetime.timedelta(minutes=30), today))
     sign_in(page, live_server, "jordan")
 
     # Today's group, from the dashboard: the whole roster in one save, with a signed note for one.

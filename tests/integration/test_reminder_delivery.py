@@ -15,6 +15,8 @@ from django.db import connection
 from django.utils import timezone
 
 from sessions.models import Reminder
+from sessions.scheduling import local_start
+from sessions.services.reminder_plan import TOO_LATE, due_before, reminders_plan
 from tests.conftest import require_service
 from tests.factories import GroupSessionFactory, MembershipFactory, TherapyGroupFactory
 from tests.smtp import SMTPSink
@@ -66,6 +68,9 @@ def workers(sink, tmp_path):
             "REMINDER_QUIET_START": "00:00",
             "REMINDER_QUIET_END": "00:00",  # no quiet hours: the test may run at any hour
             "DEBUG": "true",
+            # Under libfaketime (the suite run at another clock time) the worker shares the faked clock; its
+            # time.sleep needs the same fix as the tests'.
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "tests" / "faketime"), os.getenv("PYTHONPATH")])),
         }
         log = open(tmp_path / f"worker{n}.log", "w")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
@@ -101,14 +106,27 @@ def wait_for(condition, *, seconds: float, what: str, logs: Path | None = None):
 
 
 def due_reminders(count: int) -> list[int]:
-    """`count` patients on the roster of a session whose 24-hour reminder fell due a few minutes ago: the worker's
-    beat plans their reminders and sends them."""
-    group = TherapyGroupFactory(capacity=count, program__reminder_lead_hours=[24])
-    GroupSessionFactory(group=group, starts_at=timezone.now() + datetime.timedelta(hours=24, minutes=-5))
+    """`count` patients on the roster of a session whose reminder fell due a few minutes ago: the worker's beat
+    plans their reminders and sends them. Lead times are on the clinic's wall clock, so near a daylight-saving
+    change "24 hours before" may be 23 or 25 real hours or a time that does not exist: the session is placed from
+    the due time, with a 2-hour lead when a 24-hour one cannot fall due now. Holds at any hour."""
+    now = timezone.now()
+    due = timezone.localtime(now - datetime.timedelta(minutes=5))
+    for lead in (24, 2):
+        later = due.replace(tzinfo=None) + datetime.timedelta(hours=lead)
+        starts = local_start(later.date(), later.time())
+        if now - TOO_LATE < due_before(starts, lead) <= now:
+            break
+    group = TherapyGroupFactory(capacity=count, program__reminder_lead_hours=[lead])
+    GroupSessionFactory(group=group, starts_at=starts)
     members = [
         MembershipFactory(group=group, enrollment__patient__reminder_consent_given_at=timezone.now())
         for _ in range(count)
     ]
+    if not now - TOO_LATE < due_before(starts, lead) <= now:
+        # In the repeated hour of the fall-back night a wall-clock due time is the first of the two, an hour ago:
+        # too late for the planner. Plan them as beat did when they fell due.
+        reminders_plan(now=due_before(starts, lead))
     return [m.patient_id for m in members]
 
 

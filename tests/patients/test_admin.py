@@ -2,13 +2,15 @@ import pytest
 
 from clinic.models import AuditEvent
 from patients.models import Patient, mrn_is_valid
+from tests.clock import ORDINARY, clinic_time
 from tests.factories import EnrollmentFactory, PatientFactory, UserFactory
 from tests.helpers import queries_for_page
 
 pytestmark = pytest.mark.django_db
 
 
-def test_front_desk_registers_a_patient_in_the_admin(client, front_desk, counselor):
+def test_front_desk_registers_a_patient_in_the_admin(client, front_desk, counselor, time_machine):
+    time_machine.move_to(clinic_time(ORDINARY), tick=False)  # after the intake date below
     client.force_login(front_desk)
 
     response = client.post(

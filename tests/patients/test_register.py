@@ -12,10 +12,12 @@ from patients.services import (
     patient_revoke_reminder_consent,
     patient_update,
 )
+from tests.clock import ORDINARY, clinic_time
 from tests.factories import PatientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
+DAY = clinic_time(ORDINARY).date()  # the conftest's clock, for parameters built before it is pinned
 
 
 def register(user, **fields):
@@ -69,13 +71,13 @@ def test_registration_records_screening_counselor_and_consent(front_desk, counse
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"date_of_birth": TODAY() + datetime.timedelta(days=1)}, "Date of birth: The date of birth cannot be in"),
+        ({"date_of_birth": DAY + datetime.timedelta(days=1)}, "Date of birth: The date of birth cannot be in"),
         (
             {"asam_d3_emotional": 5},
             "ASAM dimension 3: Emotional, behavioral or cognitive conditions: Value 5 is not a valid choice",
         ),
         ({"email": "not-an-email"}, "Email: Enter a valid email address."),
-        ({"intake_date": TODAY() + datetime.timedelta(days=3)}, "intake date cannot be in the future"),
+        ({"intake_date": DAY + datetime.timedelta(days=3)}, "intake date cannot be in the future"),
         ({"legal_last_name": ""}, "Legal last name: This field cannot be blank."),
     ],
 )

@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.db.models import Max
 from django.utils import timezone
 
 from sessions.models import Reminder
@@ -35,9 +36,9 @@ def revealing_group(counselor, settings):
     )  # fmt: skip
 
 
-def send_all(now=None):
-    Reminder.objects.filter(status="pending").update(due_at=timezone.now() - datetime.timedelta(minutes=1))
-    reminders_send_due(now=now or local_start(timezone.localdate(), datetime.time(12)))
+def send_all():
+    """Send what is pending, at the time the last of it falls due (the same day: the conftest's clock)."""
+    reminders_send_due(now=Reminder.objects.filter(status="pending").aggregate(last=Max("due_at"))["last"])
 
 
 def test_patient_emails_reveal_nothing_about_treatment(revealing_group, counselor):

@@ -7,10 +7,11 @@ from sessions.models import Attendance
 from sessions.scheduling import local_start
 from sessions.selectors import billing_days
 from sessions.services.counseling import counseling_book
+from tests.clock import ORDINARY, clinic_time
 from tests.factories import GroupSessionFactory, MembershipFactory, TherapyGroupFactory
 
 pytestmark = pytest.mark.django_db
-DAY = timezone.localdate() - datetime.timedelta(days=2)
+DAY = clinic_time(ORDINARY).date() - datetime.timedelta(days=2)  # the conftest's clock
 
 
 def attended(session, member, minutes):

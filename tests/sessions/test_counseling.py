@@ -6,10 +6,11 @@ from django.utils import timezone
 from sessions.models import Reminder, ReminderKind, SessionStatus, TherapySession
 from sessions.services.common import SessionError
 from sessions.services.counseling import counseling_book, session_cancel
+from tests.clock import ORDINARY, clinic_time
 from tests.factories import EnrollmentFactory, GroupSessionFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
-NEXT_WEEK = timezone.localdate() + datetime.timedelta(days=7)
+NEXT_WEEK = clinic_time(ORDINARY).date() + datetime.timedelta(days=7)  # the conftest's clock
 
 
 def book(user, counselor, enrollment, **overrides):

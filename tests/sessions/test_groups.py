@@ -8,6 +8,7 @@ from sessions.services.common import SessionError
 from sessions.services.groups import (
     group_create,
     group_update,
+    live_memberships,
     membership_add,
     membership_end,
     sessions_generate,
@@ -194,12 +195,12 @@ def test_members_whose_enrollment_ended_free_their_place(counselor):
         2,
     )
     member.enrollment.save()
+    newcomer = EnrollmentFactory(program=group.program, counselor=counselor).patient
 
-    membership_add(
-        acting_user=counselor,
-        group=group,
-        patient=EnrollmentFactory(program=group.program, counselor=counselor).patient,
-    )
+    membership_add(acting_user=counselor, group=group, patient=newcomer)
+
+    assert list(live_memberships(group).values_list("patient", flat=True)) == [newcomer.pk]
+    assert group.memberships.count() == 2  # the discharged member's row stays, as history
 
 
 def test_leaving_and_rejoining_keeps_history(counselor):

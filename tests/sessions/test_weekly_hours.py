@@ -10,14 +10,21 @@ from programs.models import Enrollment
 from sessions.models import Attendance
 from sessions.scheduling import local_start, week_start
 from sessions.selectors import weekly_hours
+from tests.clock import EDGES, clinic_time
 from tests.factories import EnrollmentFactory, GroupSessionFactory, TherapyGroupFactory
 
 pytestmark = pytest.mark.django_db
-THIS_MONDAY = week_start(timezone.localdate())
+
+
+@pytest.fixture(autouse=True, params=EDGES)
+def _clinic_clock(request, time_machine):
+    """ISO weeks in clinic time, measured at each edge instant: around midnight, across both daylight-saving
+    nights and through 2026's week 53 into 2027."""
+    time_machine.move_to(clinic_time(request.param), tick=False)
 
 
 def monday(weeks_ago):
-    return THIS_MONDAY - datetime.timedelta(weeks=weeks_ago)
+    return week_start(timezone.localdate()) - datetime.timedelta(weeks=weeks_ago)
 
 
 def attend(enrollment, group, day, minutes=180):
@@ -117,3 +124,21 @@ def test_the_query_count_does_not_grow_with_patients_or_weeks():
         return len(queries)
 
     assert count(2, 2) == count(40, 8) == 2
+
+
+def test_the_turn_of_the_year_is_one_iso_week_53(time_machine):
+    time_machine.move_to(clinic_time("2027-01-05 10:00"), tick=False)
+    enrollment = EnrollmentFactory(program__level_of_care="2.1", admitted_on=datetime.date(2026, 12, 1))
+    group = TherapyGroupFactory(program=enrollment.program)
+    for day in (datetime.date(2026, 12, 31), datetime.date(2027, 1, 1), datetime.date(2027, 1, 3)):  # Thu, Fri, Sun
+        attend(enrollment, group, day)
+    attend(enrollment, group, datetime.date(2027, 1, 4))  # Monday of 2027-W01
+
+    weeks = weeks_of(enrollment, first=1, last=0)
+
+    assert list(weeks) == [datetime.date(2026, 12, 28), datetime.date(2027, 1, 4)]
+    assert (
+        weeks[datetime.date(2026, 12, 28)].hours == Decimal("9.00")
+        and not weeks[datetime.date(2026, 12, 28)].in_progress
+    )
+    assert weeks[datetime.date(2027, 1, 4)].hours == Decimal("3.00") and weeks[datetime.date(2027, 1, 4)].in_progress

@@ -1,13 +1,13 @@
 import pytest
-from django.utils import timezone
 
 from programs.models import Enrollment, Transition
 from sessions.models import TherapySession
+from tests.clock import ORDINARY, clinic_time
 from tests.factories import EnrollmentFactory, PatientFactory, ProgramFactory
 from tests.helpers import queries_for_page
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate().isoformat()
+TODAY = clinic_time(ORDINARY).date().isoformat()  # the conftest's clock
 
 
 @pytest.fixture

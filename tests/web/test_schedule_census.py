@@ -6,15 +6,25 @@ from django.utils import timezone
 from programs.services import enrollment_discharge, enrollment_transition
 from sessions.models import Reminder
 from sessions.scheduling import local_start, week_start
+from tests.clock import EDGES, clinic_time
 from tests.factories import EnrollmentFactory, GroupSessionFactory, MembershipFactory, ProgramFactory, UserFactory
 from tests.helpers import queries_for_page
 
 pytestmark = pytest.mark.django_db
-MONDAY = week_start(timezone.localdate())
+
+
+@pytest.fixture(autouse=True, params=EDGES)
+def _clinic_clock(request, time_machine):
+    """The schedule's and the census's week is the clinic's current ISO week, whatever the instant."""
+    time_machine.move_to(clinic_time(request.param), tick=False)
+
+
+def monday():
+    return week_start(timezone.localdate())
 
 
 def at(days, hour=10):
-    return local_start(MONDAY + datetime.timedelta(days=days), datetime.time(hour))
+    return local_start(monday() + datetime.timedelta(days=days), datetime.time(hour))
 
 
 def test_the_week_shows_each_days_sessions(client, counselor):
@@ -22,7 +32,7 @@ def test_the_week_shows_each_days_sessions(client, counselor):
                                   group__title="Relapse Prevention AM")  # fmt: skip
     client.force_login(counselor)
 
-    page = client.get(f"/schedule/?week={MONDAY.isoformat()}&counselor={counselor.pk}").content.decode()
+    page = client.get(f"/schedule/?week={monday().isoformat()}&counselor={counselor.pk}").content.decode()
 
     assert "Relapse Prevention AM" in page
     assert f'href="/sessions/{tuesday.pk}/"' in page
@@ -34,11 +44,11 @@ def test_individual_sessions_hide_names_outside_the_caseload(client, counselor):
     other_counselor = UserFactory(role="counselor")
     patient = EnrollmentFactory(patient__legal_last_name="Whitfield", counselor=other_counselor).patient
     counseling_book(acting_user=other_counselor, patient=patient, counselor=other_counselor, kind="individual",
-                    day=MONDAY + datetime.timedelta(days=8), at=datetime.time(10), duration_minutes=50,
+                    day=monday() + datetime.timedelta(days=8), at=datetime.time(10), duration_minutes=50,
                     location="Office")  # fmt: skip
     client.force_login(counselor)
 
-    page = client.get(f"/schedule/?week={(MONDAY + datetime.timedelta(days=7)).isoformat()}").content.decode()
+    page = client.get(f"/schedule/?week={(monday() + datetime.timedelta(days=7)).isoformat()}").content.decode()
 
     assert "Individual counseling" in page and "Whitfield" not in page
 
@@ -47,11 +57,11 @@ def test_the_schedule_runs_the_same_queries_for_2_and_40_sessions(client, superv
     client.force_login(supervisor)
     for day in range(2):
         GroupSessionFactory(starts_at=at(day % 7, 8 + day))
-    with_two = queries_for_page(client, f"/schedule/?week={MONDAY.isoformat()}")
+    with_two = queries_for_page(client, f"/schedule/?week={monday().isoformat()}")
     for n in range(38):
         GroupSessionFactory(starts_at=at(n % 7, 8 + n % 10))
 
-    assert queries_for_page(client, f"/schedule/?week={MONDAY.isoformat()}") == with_two
+    assert queries_for_page(client, f"/schedule/?week={monday().isoformat()}") == with_two
 
 
 def test_front_desk_cancels_a_session_with_a_reason_and_its_reminders_stop(client, front_desk):

@@ -1,0 +1,35 @@
+"""Clinic-local instants for tests that pin the clock (time-machine). No test reads the real clock and then
+assumes where it falls in the day, week or year: it travels to a stated instant, or to each of EDGES."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+CLINIC_ZONE = ZoneInfo("America/New_York")  # the default TIME_ZONE
+
+
+def clinic_time(text: str) -> datetime.datetime:
+    """The aware instant of a clinic-local "YYYY-MM-DD HH:MM"; add " again" for the repeated hour of the
+    fall-back night. A wall-clock time that does not exist (the spring-forward night) falls an hour later."""
+    moment = datetime.datetime.fromisoformat(text.removesuffix(" again")).replace(tzinfo=CLINIC_ZONE)
+    moment = moment.astimezone(datetime.UTC).astimezone(CLINIC_ZONE)
+    return moment + datetime.timedelta(hours=1) if text.endswith(" again") else moment
+
+
+# An ordinary Wednesday morning, far from a daylight-saving change and the end of a year.
+ORDINARY = "2026-11-18 10:00"
+# Where a behaviour depends on the day, week or year: around midnight (Sunday into Monday too), both daylight-saving
+# nights of 2026 in America/New_York, and the turn of 2026 (a year with an ISO week 53) into 2027.
+EDGES = [
+    ORDINARY,
+    "2026-11-18 22:45",  # Wednesday, late evening
+    "2026-11-19 03:30",  # Thursday, early morning
+    "2026-11-22 23:50",  # Sunday night, the last minutes of an ISO week
+    "2026-11-23 00:15",  # Monday, just after midnight
+    "2026-03-08 01:30",  # spring forward: 02:00 -> 03:00
+    "2026-03-08 03:30",
+    "2026-11-01 01:30",  # fall back: 01:30 twice
+    "2026-11-01 01:30 again",
+    "2026-12-31 23:30",  # Thursday of ISO week 2026-W53
+    "2027-01-01 00:15",  # Friday, still ISO week 2026-W53
+    "2027-01-04 00:15",  # Monday of 2027-W01
+]
