@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.core import mail
 
-from sessions.models import Reminder
 from sessions.scheduling import local_start
 from sessions.services.attendance import attendance_record
 from sessions.services.reminder_plan import reminders_plan
@@ -31,11 +30,10 @@ def test_text_bodies_and_subjects_are_not_html_escaped_but_html_bodies_are(couns
     member = consenting(group__facilitator=counselor, group__program__reminder_lead_hours=[24],
                         enrollment__patient__legal_first_name=NAME, enrollment__patient__legal_last_name="O'Neil",
                         enrollment__patient__primary_counselor=counselor)  # fmt: skip
-    GroupSessionFactory(group=member.group, starts_at=NOW + datetime.timedelta(hours=26), location="Room 2 & 3")
+    GroupSessionFactory(group=member.group, starts_at=NOW + datetime.timedelta(hours=24), location="Room 2 & 3")
     past = GroupSessionFactory(group=member.group, starts_at=NOW - datetime.timedelta(hours=4))
     reminders_plan(now=NOW)
     attendance_record(acting_user=counselor, session=past, patient=member.patient, status="unexcused")
-    Reminder.objects.filter(status="pending").update(due_at=NOW)
 
     reminders_send_due(now=NOW)
 

@@ -10,7 +10,6 @@ from django.test import Client
 from clinic.models import AuditEvent
 from patients.services import patient_give_reminder_consent, patient_revoke_reminder_consent
 from sessions.emails import OPT_OUT_SALT, opt_out_token
-from sessions.models import Reminder
 from sessions.scheduling import local_start
 from sessions.services.reminder_plan import reminders_plan
 from sessions.services.reminder_send import reminders_send_due
@@ -127,9 +126,8 @@ def test_sent_reminders_carry_one_click_unsubscribe_headers_that_work(client, pa
     membership = patient.group_memberships.get()
     membership.group.program.reminder_lead_hours = [24]
     membership.group.program.save()
-    GroupSessionFactory(group=membership.group, starts_at=NOW + datetime.timedelta(hours=26))
+    GroupSessionFactory(group=membership.group, starts_at=NOW + datetime.timedelta(hours=24))
     reminders_plan(now=NOW)
-    Reminder.objects.filter(status="pending").update(due_at=NOW)
 
     reminders_send_due(now=NOW)
 

@@ -25,11 +25,11 @@ def _pinned_clock(time_machine, settings):
 
 
 def due_reminder_for(**place):
-    """A reminder due now for a session whose row was written straight to the database (legacy data, say)."""
+    """A reminder due now (24 hours ahead of its session) for a session whose row was written straight to the
+    database (legacy data, say)."""
     member = consenting(group__program__reminder_lead_hours=[24])
-    GroupSessionFactory(group=member.group, starts_at=NOW + datetime.timedelta(hours=26), **place)
+    GroupSessionFactory(group=member.group, starts_at=NOW + datetime.timedelta(hours=24), **place)
     reminders_plan(now=NOW)
-    Reminder.objects.filter(status="pending").update(due_at=NOW)
     return Reminder.objects.get()
 
 
