@@ -33,7 +33,7 @@ def refused(statement: str, match: str) -> None:
 
 
 def test_the_app_role_appends_to_the_audit_trail_but_cannot_change_empty_or_unprotect_it(app_role, counselor):
-    patient = PatientFactory()
+    patient = PatientFactory(primary_counselor=counselor)
     earlier = audit_record(actor=counselor, action="patient.view", patient_id=patient.pk)
     call_command("db_app_role", app_role)
     call_command("db_app_role", app_role)  # idempotent: run again after each migrate

@@ -196,8 +196,8 @@ TARGETS = {
     "login": Target("post", lambda w: "/login/", lambda w: {
         "username": [w["users"]["counselor"].username], "password": ["correct horse battery"], "next": ["/"]},
         roles=("anonymous",)),
-    "opt-out page": Target("get", lambda w: f"/stop/{opt_out_token(w['p1'].pk)}/", lambda w: {}, roles=("anonymous",)),
-    "opt-out post": Target("post", lambda w: f"/stop/{opt_out_token(w['p1'].pk)}/", lambda w: {},
+    "opt-out page": Target("get", lambda w: f"/stop/{opt_out_token(w['p1'])}/", lambda w: {}, roles=("anonymous",)),
+    "opt-out post": Target("post", lambda w: f"/stop/{opt_out_token(w['p1'])}/", lambda w: {},
                            roles=("anonymous",)),
     # the admin: search, ordering, page and filters (not the date hierarchy's __year, handled with the admin)
     "admin patients": Target("get", lambda w: "/admin/patients/patient/", lambda w: {
