@@ -45,6 +45,21 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise PermissionError("Audit events are append-only and cannot be deleted.")
 
 
+class AppendOnlyModel(models.Model):
+    """A row of the audit trail: written once, never updated or deleted (the database refuses too)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise PermissionError("Audit events are append-only and cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only and cannot be deleted.")
+
+
 class AuditEventQuerySet(AppendOnlyQuerySet):
     def about_patient(self, patient_id: int):
         """Every event that names the patient: as its one patient, or among the patients a list page showed."""
@@ -52,7 +67,7 @@ class AuditEventQuerySet(AppendOnlyQuerySet):
         return self.filter(models.Q(patient_id=patient_id) | models.Q(pk__in=shown))
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """One row per view or change of a patient's record (HIPAA audit controls). Never edited or deleted.
 
     Patient and object are kept as plain ids, not foreign keys: the trail must outlive anything it
@@ -77,16 +92,8 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None or not self._state.adding:
-            raise PermissionError("Audit events are append-only and cannot be updated.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Audit events are append-only and cannot be deleted.")
-
-
-class AuditEventPatient(models.Model):
+class AuditEventPatient(AppendOnlyModel):
     """A patient a list page showed (dashboard, search results, schedule, a session's roster): one row per patient
     of one `AuditEvent`, so "who saw patient X" finds list views as well as charts. Append-only like the event."""
 
@@ -101,11 +108,3 @@ class AuditEventPatient(models.Model):
 
     def __str__(self) -> str:
         return str(self.patient_id)
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None or not self._state.adding:
-            raise PermissionError("Audit events are append-only and cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Audit events are append-only and cannot be deleted.")
