@@ -279,7 +279,10 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # The development server's request lines: a search's query string may name a patient.
         "django.server": {
-            "handlers": ["console"], "level": "INFO", "propagate": False, "filters": ["no_query_strings"],
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["no_query_strings"],
         },
     },
 }

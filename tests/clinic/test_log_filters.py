@@ -25,4 +25,3 @@ def test_the_development_servers_request_lines_carry_no_query_string():
         logger.removeHandler(captured)
 
     assert captured.lines == ['"GET /admin/patients/patient/?… HTTP/1.1" 200 5120']
-
