@@ -15,10 +15,26 @@ class Recorder:
     def __init__(self):
         self.messages = []
         self.refuse = set()  # recipients answered with a permanent 550
-        self.delay = 0.0  # seconds before answering DATA, to play a slow server
         self.lock = threading.Lock()
+        # hold_at = ("rcpt", n) or ("data", n): the n-th RCPT, or the n-th whole message, gets no answer until
+        # `release` is set; `held` tells the test the client is waiting there (to be killed at a known point).
+        self.hold_at: tuple[str, int] | None = None
+        self.held, self.release = threading.Event(), threading.Event()
+        self._seen = {"rcpt": 0, "data": 0}
+
+    async def _hold_if_asked(self, stage: str) -> None:
+        with self.lock:
+            self._seen[stage] += 1
+            hit = self.hold_at == (stage, self._seen[stage])
+        if hit:
+            self.held.set()
+            for _ in range(600):  # at most 30 s
+                if self.release.is_set():
+                    break
+                await asyncio.sleep(0.05)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        await self._hold_if_asked("rcpt")
         if address in self.refuse:
             return "550 5.1.1 No such mailbox"
         envelope.rcpt_tos.append(address)
@@ -27,8 +43,7 @@ class Recorder:
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
             self.messages.append(message_from_bytes(envelope.original_content or envelope.content))
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        await self._hold_if_asked("data")
         return "250 Message accepted for delivery"
 
     def message_ids(self) -> list[str]:
