@@ -43,7 +43,8 @@ def dashboard(request):
     """The home page: a counselor's caseload with hours, absences and the next session; today's sessions;
     absences to follow up and reviews due."""
     counselor, choices = _chosen_counselor(request)
-    show_caseload = is_clinician(request.user) or request.user.role == Role.ADMINISTRATOR
+    clinician = is_clinician(request.user)
+    show_caseload = clinician or request.user.role == Role.ADMINISTRATOR
     enrollments = caseload_enrollments(counselor) if show_caseload else Enrollment.objects.none()
     page = Paginator(enrollments, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = caseload_for(enrollments=list(page.object_list)) if show_caseload else []
@@ -55,7 +56,7 @@ def dashboard(request):
         .select_related("group", "patient", "facilitator")
         .order_by("starts_at")
     )  # fmt: skip
-    if is_clinician(request.user):  # attendance is clinical: others see only whether a session was held
+    if clinician:  # attendance is clinical: others see only whether a session was held
         today = today.annotate(recorded=Count("attendances"), attended=Count("attendances", filter=Q(
             attendances__status__in=ATTENDED)))  # fmt: skip
     alerts = (
@@ -75,14 +76,13 @@ def dashboard(request):
             Q(enrollment__counselor=counselor) | Q(enrollment__patient__primary_counselor=counselor)
         )
     today = list(today)
-    alerts, reviews = (list(alerts[:20]), list(reviews[:20])) if is_clinician(request.user) else ([], [])
+    alerts, reviews = (list(alerts[:20]), list(reviews[:20])) if clinician else ([], [])
     audit_record(actor=request.user, action="dashboard.view", patient_ids=[
         *(row.patient.pk for row in rows), *(s.patient_id for s in today), *(a.patient_id for a in alerts),
         *(r.enrollment.patient_id for r in reviews),
     ], counselor_id=counselor.pk if counselor else None)  # fmt: skip
     return render(request, "clinic/dashboard.html", {
         "page": page, "rows": rows, "show_caseload": show_caseload, "counselor": counselor,
-        "choices": choices, "today": today, "alerts": alerts[:20] if is_clinician(request.user) else [],
-        "reviews": reviews[:20] if is_clinician(request.user) else [],
-        "can_take_attendance": is_clinician(request.user),
+        "choices": choices, "today": today, "alerts": alerts, "reviews": reviews,
+        "can_take_attendance": clinician,
     })  # fmt: skip

@@ -101,10 +101,10 @@ def session_detail(request, pk: int):
     if session.group_id:
         members = GroupMembership.objects.filter(group_id=session.group_id, left_on__isnull=True).count()
     audit_record(actor=request.user, action="session.view", patient_ids=[p.pk for p in patients], target=session)
+    clinician = is_clinician(request.user)
     return render(request, "clinic/session.html", {
-        "session": session, "patients": patients, "hidden": hidden, "members": members,
-        "clinician": is_clinician(request.user),
-        "attended": session.attendances.filter(status__in=ATTENDED).count() if is_clinician(request.user) else None,
+        "session": session, "patients": patients, "hidden": hidden, "members": members, "clinician": clinician,
+        "attended": session.attendances.filter(status__in=ATTENDED).count() if clinician else None,
     })  # fmt: skip
 
 
