@@ -90,14 +90,24 @@ class AuditEventAdmin(ClinicAdminMixin, admin.ModelAdmin):
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
         writer = csv.writer(response)
-        writer.writerow(["time (UTC)", "user", "action", "patient id", "object type", "object id", "ip address",
-                         "detail"])  # fmt: skip
+        writer.writerow(
+            ["time (UTC)", "user", "action", "patient id", "object type", "object id", "ip address", "detail"]
+        )
         rows = queryset.select_related("actor").prefetch_related("patients").order_by("at", "id")
         for event in rows.iterator(chunk_size=2000):
-            writer.writerow(_csv_cell(cell) for cell in [
-                event.at.isoformat(), event.actor.username if event.actor else "", event.action, _patient_ids(event),
-                event.object_type, event.object_id, event.ip_address or "", json.dumps(event.detail, sort_keys=True),
-            ])  # fmt: skip
+            writer.writerow(
+                _csv_cell(cell)
+                for cell in [
+                    event.at.isoformat(),
+                    event.actor.username if event.actor else "",
+                    event.action,
+                    _patient_ids(event),
+                    event.object_type,
+                    event.object_id,
+                    event.ip_address or "",
+                    json.dumps(event.detail, sort_keys=True),
+                ]
+            )
         audit_record(actor=request.user, action="audit.export", rows=queryset.count())
         return response
 

@@ -69,14 +69,16 @@ class ClinicAdminMixin:
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         if response.status_code == 302 and response.get("Location", "").endswith(f"?{ERROR_FLAG}=1"):
-            messages.error(request, "That filter could not be applied (is a date out of range?); showing the whole "
-                                    "list.")  # fmt: skip
+            messages.error(
+                request, "That filter could not be applied (is a date out of range?); showing the whole list."
+            )
         elif response.status_code == 200 and self.list_shows_patients:
             changelist = (getattr(response, "context_data", None) or {}).get("cl")
             ids = self.patient_ids_shown(request, changelist.result_list) if changelist is not None else []
             if ids:
-                audit_record(actor=request.user, action="admin.list", model=self.opts.label_lower,
-                             patient_ids=sorted(set(ids)))  # fmt: skip
+                audit_record(
+                    actor=request.user, action="admin.list", model=self.opts.label_lower, patient_ids=sorted(set(ids))
+                )
         return response
 
     def _audit_object_page(self, request, response, action: str, obj_key: str):
@@ -93,8 +95,9 @@ class ClinicAdminMixin:
             forms = [form.instance for form in inline_formset.formset.initial_forms]
             ids += patient_ids_at(forms, getattr(inline_formset.opts, "patient_lookup", None))
         if ids:
-            audit_record_many(actor=request.user, action=action, patient_ids=sorted(set(ids)), target=obj,
-                              model=self.opts.label_lower)  # fmt: skip
+            audit_record_many(
+                actor=request.user, action=action, patient_ids=sorted(set(ids)), target=obj, model=self.opts.label_lower
+            )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -116,8 +119,12 @@ class AuditedAutocompleteJsonView(AutocompleteJsonView):
         context = super().get_context_data(**kwargs)
         lookup = getattr(self.model_admin, "patient_lookup", None)
         if ids := patient_ids_at(context["object_list"], lookup):  # evaluates the page once; the answer reuses it
-            audit_record(actor=self.request.user, action="admin.autocomplete",
-                         model=self.model_admin.opts.label_lower, patient_ids=sorted(set(ids)))  # fmt: skip
+            audit_record(
+                actor=self.request.user,
+                action="admin.autocomplete",
+                model=self.model_admin.opts.label_lower,
+                patient_ids=sorted(set(ids)),
+            )
         return context
 
 

@@ -84,9 +84,13 @@ def audit_record_many(*, actor, action: str, patient_ids, target: models.Model |
     """One row per patient, for a page that shows several patients' records at once (an attendance sheet)."""
     AuditEvent.objects.bulk_create(
         AuditEvent(
-            actor=actor if actor is not None and actor.is_authenticated else None, action=action, patient_id=pid,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            action=action,
+            patient_id=pid,
             object_type=target._meta.label_lower if target is not None else "",
-            object_id=str(target.pk) if target is not None else "", ip_address=_client_ip.get(), detail=detail,
+            object_id=str(target.pk) if target is not None else "",
+            ip_address=_client_ip.get(),
+            detail=detail,
         )
         for pid in patient_ids
-    )  # fmt: skip
+    )

@@ -13,10 +13,30 @@ from django.conf import settings
 
 # Stems found anywhere in a text, so "Detox wing", "RecoveryGroup" and ".../substance-use" are all caught.
 _STEMS = (
-    "addict", "alcohol", "drug", "recover", "rehab", "detox", "sober", "sobriety", "substance", "treatment",
-    "opioid", "opiate", "heroin", "cocaine", "methadone", "suboxone", "buprenorphine", "naloxone", "narcan",
-    "narcotic", "relapse", "withdrawal", "dependenc",
-)  # fmt: skip
+    "addict",
+    "alcohol",
+    "drug",
+    "recover",
+    "rehab",
+    "detox",
+    "sober",
+    "sobriety",
+    "substance",
+    "treatment",
+    "opioid",
+    "opiate",
+    "heroin",
+    "cocaine",
+    "methadone",
+    "suboxone",
+    "buprenorphine",
+    "naloxone",
+    "narcan",
+    "narcotic",
+    "relapse",
+    "withdrawal",
+    "dependenc",
+)
 # Abbreviations matched as whole words only ("aa" inside a word is harmless).
 _WORDS = ("aa", "iop", "sud")
 _PATTERN = re.compile(

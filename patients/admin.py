@@ -52,9 +52,14 @@ class ReadOnlyAdmin(ClinicAdminMixin, admin.ModelAdmin):
 class PatientAdmin(ServiceAdmin):
     patient_lookup = "pk"
     list_display = [
-        "mrn", "legal_last_name", "legal_first_name", "date_of_birth", "primary_counselor",
-        "needs_withdrawal_management", "intake_date",
-    ]  # fmt: skip
+        "mrn",
+        "legal_last_name",
+        "legal_first_name",
+        "date_of_birth",
+        "primary_counselor",
+        "needs_withdrawal_management",
+        "intake_date",
+    ]
     list_filter = ["needs_withdrawal_management", "recommended_level", "primary_counselor"]
     search_fields = ["=mrn", "legal_last_name", "legal_first_name", "preferred_name"]
     list_select_related = ["primary_counselor"]
@@ -63,12 +68,23 @@ class PatientAdmin(ServiceAdmin):
         ("Identity", {"fields": ["mrn", ("legal_first_name", "legal_last_name"), "preferred_name", "date_of_birth"]}),
         ("Contact", {"fields": ["email", "phone"]}),
         ("Care", {"fields": ["primary_counselor", "intake_date"]}),
-        ("Intake screening", {"fields": [
-            "needs_withdrawal_management", "asam_d1_withdrawal", "asam_d2_biomedical", "asam_d3_emotional",
-            "asam_d4_readiness", "asam_d5_relapse", "asam_d6_environment", "recommended_level",
-        ]}),
+        (
+            "Intake screening",
+            {
+                "fields": [
+                    "needs_withdrawal_management",
+                    "asam_d1_withdrawal",
+                    "asam_d2_biomedical",
+                    "asam_d3_emotional",
+                    "asam_d4_readiness",
+                    "asam_d5_relapse",
+                    "asam_d6_environment",
+                    "recommended_level",
+                ]
+            },
+        ),
         ("Reminder consent", {"fields": ["reminder_consent_given_at", "reminder_consent_revoked_at"]}),
-    ]  # fmt: skip
+    ]
     actions = ["record_reminder_consent", "revoke_reminder_consent"]
 
     def get_queryset(self, request):

@@ -80,12 +80,19 @@ class TherapyGroupAdmin(ServiceAdmin):
     inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["program", "title", "topic", "facilitator", "is_active"]}),
-        ("Weekly schedule (clinic time)", {"fields": [
-            "weekdays", ("start_time", "duration_minutes"), ("starts_on", "ends_on"),
-        ]}),
+        (
+            "Weekly schedule (clinic time)",
+            {
+                "fields": [
+                    "weekdays",
+                    ("start_time", "duration_minutes"),
+                    ("starts_on", "ends_on"),
+                ]
+            },
+        ),
         ("Place", {"fields": ["location", "video_link"]}),
         ("Roster and billing", {"fields": ["capacity", "billing_code"]}),
-    ]  # fmt: skip
+    ]
 
     def get_queryset(self, request):
         live = Q(memberships__left_on__isnull=True, memberships__enrollment__status=EnrollmentStatus.ACTIVE)
@@ -186,8 +193,17 @@ class TherapySessionAdmin(ServiceAdmin):
     """The schedule. Adding books counseling (groups' sessions come from their schedule); sessions are not edited
     here."""
 
-    list_display = ["starts_at", "kind", "title", "program", "facilitator", "duration_minutes", "status",
-                    "billing_code", "participants"]  # fmt: skip
+    list_display = [
+        "starts_at",
+        "kind",
+        "title",
+        "program",
+        "facilitator",
+        "duration_minutes",
+        "status",
+        "billing_code",
+        "participants",
+    ]
     list_filter = ["kind", "status", "program", "billing_code"]
     date_hierarchy = "starts_at"
     list_select_related = ["group", "program", "facilitator"]
@@ -282,8 +298,17 @@ class ProgressNoteAdmin(ClinicalContentMixin, PatientScopedMixin, ReadOnlyAdmin)
 class ReminderAdmin(PatientScopedMixin, ReadOnlyAdmin):
     """The delivery log: what went out to whom, when, and why not."""
 
-    list_display = ["due_at", "kind", "patient", "staff", "status", "attempts", "sent_at", "cancelled_reason",
-                    "last_error"]  # fmt: skip
+    list_display = [
+        "due_at",
+        "kind",
+        "patient",
+        "staff",
+        "status",
+        "attempts",
+        "sent_at",
+        "cancelled_reason",
+        "last_error",
+    ]
     list_filter = ["status", "kind"]
     search_fields = ["=patient__mrn"]
     date_hierarchy = "due_at"

@@ -66,8 +66,10 @@ def _render_text(name: str, context: dict) -> str:
 
 def _message(template: str, context: dict, *, to: str, message_id: str, headers=None) -> EmailMultiAlternatives:
     context = {
-        "clinic_name": settings.CLINIC_DISCREET_NAME, "clinic_phone": settings.CLINIC_PHONE, **context,
-    }  # fmt: skip
+        "clinic_name": settings.CLINIC_DISCREET_NAME,
+        "clinic_phone": settings.CLINIC_PHONE,
+        **context,
+    }
     subject = " ".join(_render_text(f"emails/{template}_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
@@ -111,14 +113,18 @@ def _patient_message(template: str, reminder, *, message_id: str, **context) -> 
     return _message(
         template,
         {
-            "first_name": patient.display_first_name, "starts_at": timezone.localtime(session.starts_at),
-            **shown, "place_withheld": shown != place, "opt_out_url": url, **context,
+            "first_name": patient.display_first_name,
+            "starts_at": timezone.localtime(session.starts_at),
+            **shown,
+            "place_withheld": shown != place,
+            "opt_out_url": url,
+            **context,
         },
         to=patient.email,
         message_id=message_id,
         # One-click unsubscribe in mail clients (RFC 8058).
         headers={"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-    )  # fmt: skip
+    )
 
 
 def session_reminder(reminder, *, message_id: str) -> EmailMultiAlternatives:
@@ -134,13 +140,16 @@ def absence_alert(reminder, *, message_id: str) -> EmailMultiAlternatives:
     return _message(
         "absence_alert",
         {
-            "staff": reminder.staff, "patient": reminder.patient, "session": session,
+            "staff": reminder.staff,
+            "patient": reminder.patient,
+            "session": session,
             "title": session.group.title if session.group_id else session.get_kind_display(),
-            "starts_at": timezone.localtime(session.starts_at), "site_url": settings.SITE_URL,
+            "starts_at": timezone.localtime(session.starts_at),
+            "site_url": settings.SITE_URL,
         },
         to=reminder.staff.email,
         message_id=message_id,
-    )  # fmt: skip
+    )
 
 
 def daily_digest(reminder, *, message_id: str, digest) -> EmailMultiAlternatives:

@@ -14,8 +14,13 @@ def on_enrollment_ended(*, enrollment, acting_user=None, **kwargs) -> None:
     for membership in enrollment.group_memberships.filter(left_on__isnull=True):
         membership.left_on = max(membership.joined_on, enrollment.discharged_on)
         membership.save(update_fields=["left_on"])
-        audit_record(actor=acting_user, action="membership.end", patient_id=membership.patient_id,
-                     target=membership, because="enrollment_ended")  # fmt: skip
+        audit_record(
+            actor=acting_user,
+            action="membership.end",
+            patient_id=membership.patient_id,
+            target=membership,
+            because="enrollment_ended",
+        )
     upcoming = TherapySession.objects.filter(
         enrollment=enrollment, status=SessionStatus.SCHEDULED, starts_at__gt=timezone.now()
     )
@@ -24,8 +29,13 @@ def on_enrollment_ended(*, enrollment, acting_user=None, **kwargs) -> None:
         TherapySession.objects.filter(pk__in=cancelled).update(
             status=SessionStatus.CANCELLED, cancel_reason="The patient left the program."
         )
-        audit_record(actor=acting_user, action="session.cancel", patient_id=enrollment.patient_id,
-                     session_ids=cancelled, because="enrollment_ended")  # fmt: skip
+        audit_record(
+            actor=acting_user,
+            action="session.cancel",
+            patient_id=enrollment.patient_id,
+            session_ids=cancelled,
+            because="enrollment_ended",
+        )
     cancel_pending_reminders(
         Reminder.objects.filter(patient=enrollment.patient, staff__isnull=True, session__program=enrollment.program),
         reason="The patient left the program.",

@@ -50,21 +50,84 @@ class GroupSpec:
 
 
 GROUPS = [
-    GroupSpec("res", "Residential Process Group", "Process group and relapse prevention", (1, 2, 3, 4, 5, 6, 7),
-              datetime.time(10, 0), 90, "Maple House, group room", "H0005", 0),
-    GroupSpec("res", "Evening 12-Step Study", "Big Book and step work", (1, 2, 3, 4, 5),
-              datetime.time(19, 0), 60, "Maple House, library", "H0005", 2),
-    GroupSpec("php", "PHP Day Program", "Skills groups, CBT and relapse prevention", (1, 2, 3, 4, 5),
-              datetime.time(8, 30), 240, "Main campus, room 3", "90853", 1),
-    GroupSpec("iop", "IOP Morning Group", "Relapse prevention and coping skills", (1, 3, 4),
-              datetime.time(9, 0), 180, "Riverside, room 2", "H0005", 2),
-    GroupSpec("iop_faith", "Faith-Based IOP Evening", "Faith-based recovery and 12-step study", (1, 2, 4),
-              datetime.time(18, 0), 180, "Riverside, chapel room", "H0005", 0),
-    GroupSpec("op", "Relapse Prevention Group", "Relapse prevention", (2,),
-              datetime.time(17, 30), 90, "Riverside, room 1", "90853", 1),
-    GroupSpec("after", "Alumni Continuing Care Group", "Continuing care and peer support", (3,),
-              datetime.time(18, 0), 90, "Riverside, room 1", "90853", 1),
-]  # fmt: skip
+    GroupSpec(
+        "res",
+        "Residential Process Group",
+        "Process group and relapse prevention",
+        (1, 2, 3, 4, 5, 6, 7),
+        datetime.time(10, 0),
+        90,
+        "Maple House, group room",
+        "H0005",
+        0,
+    ),
+    GroupSpec(
+        "res",
+        "Evening 12-Step Study",
+        "Big Book and step work",
+        (1, 2, 3, 4, 5),
+        datetime.time(19, 0),
+        60,
+        "Maple House, library",
+        "H0005",
+        2,
+    ),
+    GroupSpec(
+        "php",
+        "PHP Day Program",
+        "Skills groups, CBT and relapse prevention",
+        (1, 2, 3, 4, 5),
+        datetime.time(8, 30),
+        240,
+        "Main campus, room 3",
+        "90853",
+        1,
+    ),
+    GroupSpec(
+        "iop",
+        "IOP Morning Group",
+        "Relapse prevention and coping skills",
+        (1, 3, 4),
+        datetime.time(9, 0),
+        180,
+        "Riverside, room 2",
+        "H0005",
+        2,
+    ),
+    GroupSpec(
+        "iop_faith",
+        "Faith-Based IOP Evening",
+        "Faith-based recovery and 12-step study",
+        (1, 2, 4),
+        datetime.time(18, 0),
+        180,
+        "Riverside, chapel room",
+        "H0005",
+        0,
+    ),
+    GroupSpec(
+        "op",
+        "Relapse Prevention Group",
+        "Relapse prevention",
+        (2,),
+        datetime.time(17, 30),
+        90,
+        "Riverside, room 1",
+        "90853",
+        1,
+    ),
+    GroupSpec(
+        "after",
+        "Alumni Continuing Care Group",
+        "Continuing care and peer support",
+        (3,),
+        datetime.time(18, 0),
+        90,
+        "Riverside, room 1",
+        "90853",
+        1,
+    ),
+]
 
 NARRATIVES = [
     "Group reviewed high-risk situations for the holidays and practised refusal skills in pairs.",
@@ -244,9 +307,14 @@ def _individual_sessions(rng, enrollments, today) -> list[TherapySession]:
 
 
 def seed_sessions(
-    *, rng: random.Random, programs: dict[str, Program], enrollments: list[Enrollment], clinicians: list[User],
-    today: datetime.date, say,
-) -> dict[str, int]:  # fmt: skip
+    *,
+    rng: random.Random,
+    programs: dict[str, Program],
+    enrollments: list[Enrollment],
+    clinicians: list[User],
+    today: datetime.date,
+    say,
+) -> dict[str, int]:
     groups = _groups(programs, clinicians, today)
     memberships = _memberships(rng, groups, enrollments, today)
     say(f"Groups: {sum(len(c) for c in groups.values())}; roster entries: {len(memberships)}")

@@ -47,8 +47,9 @@ class _Invalid(Exception):
 
 def _session(request, pk: int) -> TherapySession:
     """The facilitator, a supervisor, or the counselor of the booked patient; anyone else gets 404."""
-    session = get_object_or_404(TherapySession.objects.select_related("group", "patient", "program", "facilitator"),
-                                pk=pk)  # fmt: skip
+    session = get_object_or_404(
+        TherapySession.objects.select_related("group", "patient", "program", "facilitator"), pk=pk
+    )
     if not may_run_session(request.user, session):
         raise Http404
     return session
@@ -83,14 +84,17 @@ def _check_posted_rows(post, roster_ids: set[int], *, where: str = "on this sess
         if prefix not in ROW_FIELDS or not dash:
             continue
         if not (pid.isascii() and pid.isdigit() and len(pid) < 19 and int(pid) in roster_ids):
-            raise DomainError(f"The form names a patient who is not {where}. Nothing was saved: reload the sheet "
-                              "and try again.")  # fmt: skip
+            raise DomainError(
+                f"The form names a patient who is not {where}. Nothing was saved: reload the sheet and try again."
+            )
         if len(post.getlist(key)) > 1:
-            raise DomainError("The form gives one patient's row twice. Nothing was saved: reload the sheet and try "
-                              "again.")  # fmt: skip
+            raise DomainError(
+                "The form gives one patient's row twice. Nothing was saved: reload the sheet and try again."
+            )
     if len(post.getlist("narrative")) > 1:
-        raise DomainError("The form gives the group narrative twice. Nothing was saved: reload the sheet and try "
-                          "again.")  # fmt: skip
+        raise DomainError(
+            "The form gives the group narrative twice. Nothing was saved: reload the sheet and try again."
+        )
 
 
 def _text(raw: str, what: str) -> str:
@@ -119,8 +123,9 @@ def _save_sheet(request, session, rows):
     if errors:
         raise _Invalid(errors)
     with transaction.atomic():
-        saved = {a.patient_id: a for a in attendance_record_bulk(acting_user=request.user, session=session,
-                                                                 entries=entries)}  # fmt: skip
+        saved = {
+            a.patient_id: a for a in attendance_record_bulk(acting_user=request.user, session=session, entries=entries)
+        }
         if narrative := post.get("narrative", "").strip():
             narrative_save(acting_user=request.user, session=session, text=narrative)
         for row in rows:
@@ -131,8 +136,13 @@ def _save_sheet(request, session, rows):
                 continue
             try:
                 if any(values[k].strip() for k in ("data", "assessment", "plan")):
-                    note = note_save_draft(acting_user=request.user, attendance=attendance, data=values["data"],
-                                           assessment=values["assessment"], plan=values["plan"])  # fmt: skip
+                    note = note_save_draft(
+                        acting_user=request.user,
+                        attendance=attendance,
+                        data=values["data"],
+                        assessment=values["assessment"],
+                        plan=values["plan"],
+                    )
                 if values["sign"] and note is not None:
                     note_sign(acting_user=request.user, note=note)
             except DomainError as error:
@@ -160,22 +170,34 @@ def attendance_sheet(request, pk: int):
             messages.success(request, "Attendance and notes saved.")
             return redirect("attendance-sheet", session.pk)
     else:
-        audit_record_many(actor=request.user, action="attendance.view", patient_ids=[r.patient.pk for r in rows],
-                          target=session)  # fmt: skip
+        audit_record_many(
+            actor=request.user, action="attendance.view", patient_ids=[r.patient.pk for r in rows], target=session
+        )
     for row in rows:
         if not row.values:
             note = row.note
             row.values = {
                 "status": row.attendance.status if row.attendance else "",
                 "minutes": row.attendance.minutes_attended if row.attendance and row.attendance.attended else "",
-                "data": note.data if note else "", "assessment": note.assessment if note else "",
-                "plan": note.plan if note else "", "sign": False,
-            }  # fmt: skip
-    return render(request, "clinic/attendance.html", {
-        "session": session, "rows": rows, "statuses": AttendanceStatus.choices, "sheet_error": sheet_error,
-        "narrative": request.POST.get("narrative", "") if request.method == "POST" else getattr(narrative, "text", ""),
-        "is_group": session.group_id is not None,
-    })  # fmt: skip
+                "data": note.data if note else "",
+                "assessment": note.assessment if note else "",
+                "plan": note.plan if note else "",
+                "sign": False,
+            }
+    return render(
+        request,
+        "clinic/attendance.html",
+        {
+            "session": session,
+            "rows": rows,
+            "statuses": AttendanceStatus.choices,
+            "sheet_error": sheet_error,
+            "narrative": request.POST.get("narrative", "")
+            if request.method == "POST"
+            else getattr(narrative, "text", ""),
+            "is_group": session.group_id is not None,
+        },
+    )
 
 
 @login_required
@@ -186,17 +208,23 @@ def attendance_row(request, pk: int, patient_id: int):
     row = next((r for r in _rows(session) if r.patient.pk == patient_id), None)
     if row is None:
         raise Http404
-    row.values = {"status": request.POST.get(f"status-{patient_id}", ""),
-                  "minutes": request.POST.get(f"minutes-{patient_id}", "")}  # fmt: skip
+    row.values = {
+        "status": request.POST.get(f"status-{patient_id}", ""),
+        "minutes": request.POST.get(f"minutes-{patient_id}", ""),
+    }
     try:
         _check_posted_rows(request.POST, {patient_id}, where="in this row")
         row.attendance = attendance_record(
-            acting_user=request.user, session=session, patient=row.patient, status=row.values["status"],
+            acting_user=request.user,
+            session=session,
+            patient=row.patient,
+            status=row.values["status"],
             minutes=_minutes(row.values["minutes"]),
-        )  # fmt: skip
+        )
         row.values["minutes"] = row.attendance.minutes_attended if row.attendance.attended else ""
         row.saved = True
     except DomainError as error:
         row.error = error.message
-    return render(request, "clinic/_attendance_row.html", {"row": row, "session": session,
-                                                            "statuses": AttendanceStatus.choices})  # fmt: skip
+    return render(
+        request, "clinic/_attendance_row.html", {"row": row, "session": session, "statuses": AttendanceStatus.choices}
+    )

@@ -21,19 +21,29 @@ def census(request):
         admitted=Count("enrollments", filter=week & Q(enrollments__transition_in__isnull=True)),
         moved_in=Count("enrollments", filter=week & Q(enrollments__transition_in__isnull=False)),
         moved_out=Count("enrollments", filter=ended & Q(enrollments__status=EnrollmentStatus.TRANSFERRED)),
-        discharged=Count("enrollments", filter=ended & Q(enrollments__status__in=[
-            EnrollmentStatus.COMPLETED, EnrollmentStatus.DISCHARGED])),
-    ).order_by("name")  # fmt: skip
+        discharged=Count(
+            "enrollments",
+            filter=ended & Q(enrollments__status__in=[EnrollmentStatus.COMPLETED, EnrollmentStatus.DISCHARGED]),
+        ),
+    ).order_by("name")
     reasons = (
         Enrollment.objects.filter(
             discharged_on__gte=monday, status__in=[EnrollmentStatus.COMPLETED, EnrollmentStatus.DISCHARGED]
         )
-        .values("discharge_reason").annotate(n=Count("pk")).order_by("discharge_reason")
-    )  # fmt: skip
+        .values("discharge_reason")
+        .annotate(n=Count("pk"))
+        .order_by("discharge_reason")
+    )
     transitions = Transition.objects.filter(effective_on__gte=monday).values("kind").annotate(n=Count("pk"))
     labels = dict(DischargeReason.choices)
-    return render(request, "clinic/census.html", {
-        "programs": programs, "monday": monday, "week_end": monday + datetime.timedelta(days=6),
-        "reasons": [(labels.get(r["discharge_reason"]), r["n"]) for r in reasons],
-        "transitions": {t["kind"]: t["n"] for t in transitions},
-    })  # fmt: skip
+    return render(
+        request,
+        "clinic/census.html",
+        {
+            "programs": programs,
+            "monday": monday,
+            "week_end": monday + datetime.timedelta(days=6),
+            "reasons": [(labels.get(r["discharge_reason"]), r["n"]) for r in reasons],
+            "transitions": {t["kind"]: t["n"] for t in transitions},
+        },
+    )

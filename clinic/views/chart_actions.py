@@ -36,9 +36,11 @@ class AdmitForm(forms.Form):
     admitted_on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
     counselor = forms.ModelChoiceField(_clinicians(), required=False, help_text="Defaults to the primary counselor.")
     override_reason = forms.CharField(
-        label="Supervisor override", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+        label="Supervisor override",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
         help_text="Supervisors only: why a patient flagged for withdrawal management may go to this level.",
-    )  # fmt: skip
+    )
 
 
 class TransitionForm(forms.Form):
@@ -99,8 +101,14 @@ def _form_page(request, patient, form, *, title: str, done: str, action, clinica
 def patient_admit(request, pk: int):
     patient = _patient(request, pk)
     form = AdmitForm(request.POST or None, initial={"counselor": patient.primary_counselor})
-    return _form_page(request, patient, form, title="Admit", done="Admitted.", action=lambda d: enrollment_admit(
-        acting_user=request.user, patient=patient, **d))  # fmt: skip
+    return _form_page(
+        request,
+        patient,
+        form,
+        title="Admit",
+        done="Admitted.",
+        action=lambda d: enrollment_admit(acting_user=request.user, patient=patient, **d),
+    )
 
 
 @login_required
@@ -113,9 +121,13 @@ def patient_transition(request, pk: int):
     form = TransitionForm(request.POST or None)
     form.fields["to_program"].queryset = Program.objects.filter(is_active=True).exclude(pk=current.program_id)
     return _form_page(
-        request, patient, form, title=f"Move from {current.program.name}", done="Transition recorded.",
+        request,
+        patient,
+        form,
+        title=f"Move from {current.program.name}",
+        done="Transition recorded.",
         action=lambda d: enrollment_transition(acting_user=request.user, enrollment=current, **d),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -127,22 +139,36 @@ def patient_discharge(request, pk: int):
         return redirect("patient-chart", patient.pk)
     form = DischargeForm(request.POST or None)
     return _form_page(
-        request, patient, form, title=f"Discharge from {current.program.name}", done="Discharged.",
+        request,
+        patient,
+        form,
+        title=f"Discharge from {current.program.name}",
+        done="Discharged.",
         action=lambda d: enrollment_discharge(acting_user=request.user, enrollment=current, **d),
-    )  # fmt: skip
+    )
 
 
 @login_required
 def patient_book(request, pk: int):
     patient = _patient(request, pk)
-    form = BookForm(request.POST or None, initial={
-        "counselor": patient.primary_counselor, "day": timezone.localdate() + datetime.timedelta(days=1),
-        "at": datetime.time(10, 0), "location": "Counseling office",
-    })  # fmt: skip
+    form = BookForm(
+        request.POST or None,
+        initial={
+            "counselor": patient.primary_counselor,
+            "day": timezone.localdate() + datetime.timedelta(days=1),
+            "at": datetime.time(10, 0),
+            "location": "Counseling office",
+        },
+    )
     return _form_page(
-        request, patient, form, title="Book a session", done="Booked.", clinical=False,
+        request,
+        patient,
+        form,
+        title="Book a session",
+        done="Booked.",
+        clinical=False,
         action=lambda d: counseling_book(acting_user=request.user, patient=patient, **d),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -182,11 +208,23 @@ class RegisterForm(forms.ModelForm):
 
     class Meta:
         model = Patient
-        fields = ["legal_first_name", "legal_last_name", "preferred_name", "date_of_birth", "email", "phone",
-                  "primary_counselor", "intake_date", "needs_withdrawal_management", *ASAM_DIMENSIONS,
-                  "recommended_level"]  # fmt: skip
-        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}),
-                   "intake_date": forms.DateInput(attrs={"type": "date"})}  # fmt: skip
+        fields = [
+            "legal_first_name",
+            "legal_last_name",
+            "preferred_name",
+            "date_of_birth",
+            "email",
+            "phone",
+            "primary_counselor",
+            "intake_date",
+            "needs_withdrawal_management",
+            *ASAM_DIMENSIONS,
+            "recommended_level",
+        ]
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
+            "intake_date": forms.DateInput(attrs={"type": "date"}),
+        }
 
 
 @login_required

@@ -55,10 +55,11 @@ def dashboard(request):
         .exclude(status=SessionStatus.CANCELLED)
         .select_related("group", "patient", "facilitator")
         .order_by("starts_at")
-    )  # fmt: skip
+    )
     if clinician:  # attendance is clinical: others see only whether a session was held
-        today = today.annotate(recorded=Count("attendances"), attended=Count("attendances", filter=Q(
-            attendances__status__in=ATTENDED)))  # fmt: skip
+        today = today.annotate(
+            recorded=Count("attendances"), attended=Count("attendances", filter=Q(attendances__status__in=ATTENDED))
+        )
     alerts = (
         Reminder.objects.filter(
             kind=ReminderKind.ABSENCE_ALERT, created_at__gte=timezone.now() - datetime.timedelta(days=7)
@@ -77,12 +78,29 @@ def dashboard(request):
         )
     today = list(today)
     alerts, reviews = (list(alerts[:20]), list(reviews[:20])) if clinician else ([], [])
-    audit_record(actor=request.user, action="dashboard.view", patient_ids=[
-        *(row.patient.pk for row in rows), *(s.patient_id for s in today), *(a.patient_id for a in alerts),
-        *(r.enrollment.patient_id for r in reviews),
-    ], counselor_id=counselor.pk if counselor else None)  # fmt: skip
-    return render(request, "clinic/dashboard.html", {
-        "page": page, "rows": rows, "show_caseload": show_caseload, "counselor": counselor,
-        "choices": choices, "today": today, "alerts": alerts, "reviews": reviews,
-        "can_take_attendance": clinician,
-    })  # fmt: skip
+    audit_record(
+        actor=request.user,
+        action="dashboard.view",
+        patient_ids=[
+            *(row.patient.pk for row in rows),
+            *(s.patient_id for s in today),
+            *(a.patient_id for a in alerts),
+            *(r.enrollment.patient_id for r in reviews),
+        ],
+        counselor_id=counselor.pk if counselor else None,
+    )
+    return render(
+        request,
+        "clinic/dashboard.html",
+        {
+            "page": page,
+            "rows": rows,
+            "show_caseload": show_caseload,
+            "counselor": counselor,
+            "choices": choices,
+            "today": today,
+            "alerts": alerts,
+            "reviews": reviews,
+            "can_take_attendance": clinician,
+        },
+    )

@@ -30,8 +30,9 @@ class PatientFilter(forms.Form):
     level = forms.ChoiceField(choices=[("", "Any level"), *LevelOfCare.choices], required=False)
     counselor = forms.ModelChoiceField(
         User.objects.filter(role__in=[Role.COUNSELOR, Role.SUPERVISOR], is_active=True).order_by("last_name"),
-        required=False, empty_label="Any counselor",
-    )  # fmt: skip
+        required=False,
+        empty_label="Any counselor",
+    )
     status = forms.ChoiceField(
         choices=[("", "Any status"), ("active", "In care"), ("ended", "Not in care")], required=False
     )
@@ -57,17 +58,21 @@ def patient_list(request):
     patients = (
         patients_visible_to(request.user)
         .select_related("primary_counselor")
-        .annotate(program_name=Subquery(current.values("program__name")[:1]),
-                  level=Subquery(current.values("program__level_of_care")[:1]))
+        .annotate(
+            program_name=Subquery(current.values("program__name")[:1]),
+            level=Subquery(current.values("program__level_of_care")[:1]),
+        )
         .order_by("legal_last_name", "legal_first_name", "pk")
-    )  # fmt: skip
+    )
     if form.is_valid():
         data = form.cleaned_data
         if q := data["q"].strip():
             patients = patients.filter(
-                Q(mrn=q) | Q(legal_last_name__icontains=q) | Q(legal_first_name__icontains=q)
+                Q(mrn=q)
+                | Q(legal_last_name__icontains=q)
+                | Q(legal_first_name__icontains=q)
                 | Q(preferred_name__icontains=q)
-            )  # fmt: skip
+            )
         if data["program"]:
             patients = patients.filter(enrollments__program=data["program"], enrollments__status="active")
         if data["level"]:
@@ -110,6 +115,13 @@ def patient_chart(request, pk: int):
     clinician = is_clinician(request.user)
     chart = chart_for(patient, with_notes=clinician)
     screening = [(label, getattr(patient, name)) for name, label in ASAM_DIMENSIONS.items()]
-    return render(request, "patients/chart.html", {
-        "chart": chart, "patient": patient, "clinician": clinician, "screening": screening,
-    })  # fmt: skip
+    return render(
+        request,
+        "patients/chart.html",
+        {
+            "chart": chart,
+            "patient": patient,
+            "clinician": clinician,
+            "screening": screening,
+        },
+    )

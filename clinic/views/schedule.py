@@ -27,12 +27,16 @@ class ScheduleFilter(forms.Form):
     week = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
     counselor = forms.ModelChoiceField(
         User.objects.filter(is_active=True, role__in=[Role.COUNSELOR, Role.SUPERVISOR]).order_by("last_name"),
-        required=False, empty_label="All counselors", widget=forms.Select(attrs={"class": "form-select"}),
-    )  # fmt: skip
-    program = forms.ModelChoiceField(
-        Program.objects.order_by("name"), required=False, empty_label="All programs",
+        required=False,
+        empty_label="All counselors",
         widget=forms.Select(attrs={"class": "form-select"}),
-    )  # fmt: skip
+    )
+    program = forms.ModelChoiceField(
+        Program.objects.order_by("name"),
+        required=False,
+        empty_label="All programs",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     # Week arithmetic (the Monday, the previous and next weeks) must stay inside the years a date can hold.
     FIRST_WEEK, LAST_WEEK = datetime.date(1900, 1, 1), datetime.date(9998, 12, 31)
 
@@ -74,9 +78,10 @@ def schedule(request):
         sessions = sessions.filter(program=data["program"])
     sessions = list(sessions)
     visible = set(
-        patients_visible_to(request.user).filter(pk__in={s.patient_id for s in sessions if s.patient_id})
+        patients_visible_to(request.user)
+        .filter(pk__in={s.patient_id for s in sessions if s.patient_id})
         .values_list("pk", flat=True)
-    )  # fmt: skip
+    )
     days = [{"day": monday + datetime.timedelta(days=n), "sessions": []} for n in range(7)]
     for session in sessions:
         session.patient_visible = session.patient_id in visible
@@ -84,16 +89,26 @@ def schedule(request):
     audit_record(actor=request.user, action="schedule.view", patient_ids=visible, week=monday.isoformat())
     query = request.GET.copy()
     query.pop("week", None)
-    return render(request, "clinic/schedule.html", {
-        "form": form, "days": days, "monday": monday, "query": query.urlencode(), "clinician": clinician,
-        "previous": monday - datetime.timedelta(days=7), "next": monday + datetime.timedelta(days=7),
-    })  # fmt: skip
+    return render(
+        request,
+        "clinic/schedule.html",
+        {
+            "form": form,
+            "days": days,
+            "monday": monday,
+            "query": query.urlencode(),
+            "clinician": clinician,
+            "previous": monday - datetime.timedelta(days=7),
+            "next": monday + datetime.timedelta(days=7),
+        },
+    )
 
 
 @login_required
 def session_detail(request, pk: int):
-    session = get_object_or_404(TherapySession.objects.select_related("group", "patient", "facilitator", "program"),
-                                pk=pk)  # fmt: skip
+    session = get_object_or_404(
+        TherapySession.objects.select_related("group", "patient", "facilitator", "program"), pk=pk
+    )
     roster = roster_enrollments(session)
     patients = list(patients_visible_to(request.user).filter(pk__in=roster).order_by("legal_last_name"))
     hidden = len(roster) - len(patients)
@@ -102,10 +117,18 @@ def session_detail(request, pk: int):
         members = GroupMembership.objects.filter(group_id=session.group_id, left_on__isnull=True).count()
     audit_record(actor=request.user, action="session.view", patient_ids=[p.pk for p in patients], target=session)
     clinician = is_clinician(request.user)
-    return render(request, "clinic/session.html", {
-        "session": session, "patients": patients, "hidden": hidden, "members": members, "clinician": clinician,
-        "attended": session.attendances.filter(status__in=ATTENDED).count() if clinician else None,
-    })  # fmt: skip
+    return render(
+        request,
+        "clinic/session.html",
+        {
+            "session": session,
+            "patients": patients,
+            "hidden": hidden,
+            "members": members,
+            "clinician": clinician,
+            "attended": session.attendances.filter(status__in=ATTENDED).count() if clinician else None,
+        },
+    )
 
 
 @login_required

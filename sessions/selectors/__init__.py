@@ -7,6 +7,16 @@ from sessions.selectors.digest import Digest, digest_for
 from sessions.selectors.hours import WeekHours, weekly_hours
 
 __all__ = [
-    "BillingDay", "CaseloadRow", "Chart", "Digest", "Service", "WeekHours", "billing_days", "caseload_enrollments",
-    "caseload_for", "chart_for", "digest_for", "weekly_hours",
-]  # fmt: skip
+    "BillingDay",
+    "CaseloadRow",
+    "Chart",
+    "Digest",
+    "Service",
+    "WeekHours",
+    "billing_days",
+    "caseload_enrollments",
+    "caseload_for",
+    "chart_for",
+    "digest_for",
+    "weekly_hours",
+]

@@ -68,25 +68,38 @@ def caseload_for(
     weeks = weekly_hours(enrollments=Enrollment.objects.filter(pk__in=ids), first_week=this_week, last_week=this_week)
     absences = dict(
         Attendance.objects.filter(enrollment_id__in=ids, status=AttendanceStatus.UNEXCUSED)
-        .values("enrollment_id").annotate(n=Count("pk")).values_list("enrollment_id", "n").order_by()
-    )  # fmt: skip
+        .values("enrollment_id")
+        .annotate(n=Count("pk"))
+        .values_list("enrollment_id", "n")
+        .order_by()
+    )
     upcoming = Q(status=SessionStatus.SCHEDULED, starts_at__gt=now)
     booked = dict(
         TherapySession.objects.filter(upcoming, patient_id__in=patient_ids)
-        .values("patient_id").annotate(at=Min("starts_at")).values_list("patient_id", "at").order_by()
-    )  # fmt: skip
+        .values("patient_id")
+        .annotate(at=Min("starts_at"))
+        .values_list("patient_id", "at")
+        .order_by()
+    )
     in_groups = dict(
         GroupMembership.objects.filter(patient_id__in=patient_ids, left_on__isnull=True)
         .values("patient_id")
-        .annotate(at=Min("group__sessions__starts_at", filter=Q(
-            group__sessions__status=SessionStatus.SCHEDULED, group__sessions__starts_at__gt=now)))
-        .values_list("patient_id", "at").order_by()
-    )  # fmt: skip
+        .annotate(
+            at=Min(
+                "group__sessions__starts_at",
+                filter=Q(group__sessions__status=SessionStatus.SCHEDULED, group__sessions__starts_at__gt=now),
+            )
+        )
+        .values_list("patient_id", "at")
+        .order_by()
+    )
     unsigned = dict(
         ProgressNote.objects.filter(attendance__patient_id__in=patient_ids, signed_at__isnull=True)
-        .values("attendance__patient_id").annotate(n=Count("pk")).values_list("attendance__patient_id", "n")
+        .values("attendance__patient_id")
+        .annotate(n=Count("pk"))
+        .values_list("attendance__patient_id", "n")
         .order_by()
-    )  # fmt: skip
+    )
     reviews = set(
         AbsenceReview.objects.filter(enrollment_id__in=ids, resolved_at__isnull=True).values_list(
             "enrollment_id", flat=True

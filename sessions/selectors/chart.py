@@ -38,9 +38,10 @@ def chart_for(patient: Patient, *, with_notes: bool) -> Chart:
     """The level-of-care journey (each enrollment with the transition into it), the last eight weeks' hours of the
     latest enrollment, recent attendance, notes (for clinicians) and the reminder delivery log."""
     enrollments = list(
-        Enrollment.objects.filter(patient=patient).select_related("program", "counselor", "override_by")
+        Enrollment.objects.filter(patient=patient)
+        .select_related("program", "counselor", "override_by")
         .order_by("admitted_on", "pk")
-    )  # fmt: skip
+    )
     transitions = {
         t.to_enrollment_id: t
         for t in Transition.objects.filter(to_enrollment__patient=patient).select_related("decided_by")
@@ -52,12 +53,14 @@ def chart_for(patient: Patient, *, with_notes: bool) -> Chart:
         last = min(today, latest.discharged_on or today)
         weeks = weekly_hours(
             enrollments=Enrollment.objects.filter(pk=latest.pk),
-            first_week=week_start(last) - datetime.timedelta(weeks=HISTORY_WEEKS - 1), last_week=last,
-        ).get(latest.pk, [])  # fmt: skip
+            first_week=week_start(last) - datetime.timedelta(weeks=HISTORY_WEEKS - 1),
+            last_week=last,
+        ).get(latest.pk, [])
     attendance = list(
-        Attendance.objects.filter(patient=patient).select_related("session__group", "session__facilitator")
+        Attendance.objects.filter(patient=patient)
+        .select_related("session__group", "session__facilitator")
         .order_by("-session__starts_at")[:RECENT]
-    )  # fmt: skip
+    )
     notes = []
     if with_notes:
         notes = list(
@@ -65,7 +68,7 @@ def chart_for(patient: Patient, *, with_notes: bool) -> Chart:
             .select_related("author", "attendance__session__group")
             .prefetch_related(Prefetch("addenda", queryset=NoteAddendum.objects.select_related("author")))
             .order_by("-attendance__session__starts_at")[:RECENT]
-        )  # fmt: skip
+        )
     reminders = list(
         Reminder.objects.filter(patient=patient).select_related("staff", "session").order_by("-due_at")[:RECENT]
     )
@@ -74,5 +77,9 @@ def chart_for(patient: Patient, *, with_notes: bool) -> Chart:
         patient=patient,
         journey=[JourneyStep(e, transitions.get(e.pk)) for e in enrollments],
         current=latest if latest is not None and latest.is_active else None,
-        weeks=weeks, attendance=attendance, notes=notes, reminders=reminders, open_reviews=reviews,
-    )  # fmt: skip
+        weeks=weeks,
+        attendance=attendance,
+        notes=notes,
+        reminders=reminders,
+        open_reviews=reviews,
+    )

@@ -24,14 +24,16 @@ def digest_for(staff, day: datetime.date) -> Digest:
     start, end = local_day_bounds(day, day)
     sessions = [
         {
-            "starts_at": s.starts_at, "location": s.location or s.video_link,
-            "title": s.group.title if s.group_id else f"{s.get_kind_display()}: {s.patient.display_first_name} "
-            f"{s.patient.legal_last_name}",
+            "starts_at": s.starts_at,
+            "location": s.location or s.video_link,
+            "title": s.group.title
+            if s.group_id
+            else f"{s.get_kind_display()}: {s.patient.display_first_name} {s.patient.legal_last_name}",
         }
         for s in TherapySession.objects.filter(facilitator=staff, starts_at__gte=start, starts_at__lt=end)
         .exclude(status=SessionStatus.CANCELLED)
         .select_related("group", "patient")
-    ]  # fmt: skip
+    ]
     caseload = Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE).filter(
         Q(counselor=staff) | Q(patient__primary_counselor=staff)
     )
@@ -39,9 +41,13 @@ def digest_for(staff, day: datetime.date) -> Digest:
     weeks = weekly_hours(enrollments=caseload, first_week=last_week, last_week=last_week)
     short = {pk: rows[0] for pk, rows in weeks.items() if rows and rows[0].under_minimum}
     under = [
-        {"name": f"{e.patient.display_first_name} {e.patient.legal_last_name}", "mrn": e.patient.mrn,
-         "hours": short[e.pk].hours, "minimum": short[e.pk].minimum}
+        {
+            "name": f"{e.patient.display_first_name} {e.patient.legal_last_name}",
+            "mrn": e.patient.mrn,
+            "hours": short[e.pk].hours,
+            "minimum": short[e.pk].minimum,
+        }
         for e in caseload.filter(pk__in=short).select_related("patient").order_by("patient__legal_last_name")
-    ]  # fmt: skip
+    ]
     unsigned = ProgressNote.objects.filter(author=staff, signed_at__isnull=True).count()
     return Digest(sessions=sessions, under_minimum=under, unsigned_notes=unsigned)

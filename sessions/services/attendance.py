@@ -224,13 +224,15 @@ def absence_review_resolve(*, acting_user, review: AbsenceReview, outcome: str) 
     require_clinician(acting_user, doing="resolve absence reviews")
     require_patient_visible(acting_user, review.enrollment.patient)
     if not outcome.strip():
-        raise SessionError("Write the outcome of the review (contact made, plan agreed, level reviewed...).",
-                           code="outcome_required")  # fmt: skip
+        raise SessionError(
+            "Write the outcome of the review (contact made, plan agreed, level reviewed...).", code="outcome_required"
+        )
     review = AbsenceReview.objects.select_for_update().get(pk=review.pk)
     if review.resolved_at is not None:
         raise SessionError("This review is already resolved.", code="resolved")
     review.resolved_at, review.resolved_by, review.outcome = timezone.now(), acting_user, outcome.strip()
     review.save(update_fields=["resolved_at", "resolved_by", "outcome"])
-    audit_record(actor=acting_user, action="absence_review.resolve", patient_id=review.enrollment.patient_id,
-                 target=review)  # fmt: skip
+    audit_record(
+        actor=acting_user, action="absence_review.resolve", patient_id=review.enrollment.patient_id, target=review
+    )
     return review

@@ -72,9 +72,12 @@ def is_expected(session: TherapySession, patient_id: int) -> bool:
     if session.patient_id is not None:
         return session.patient_id == patient_id and session.enrollment.status == EnrollmentStatus.ACTIVE
     return GroupMembership.objects.filter(
-        group_id=session.group_id, patient_id=patient_id, left_on__isnull=True,
-        enrollment__status=EnrollmentStatus.ACTIVE, joined_on__lte=session.local_date,
-    ).exists()  # fmt: skip
+        group_id=session.group_id,
+        patient_id=patient_id,
+        left_on__isnull=True,
+        enrollment__status=EnrollmentStatus.ACTIVE,
+        joined_on__lte=session.local_date,
+    ).exists()
 
 
 def _plan_session_reminders(now: datetime.datetime) -> dict[str, int]:

@@ -90,8 +90,9 @@ def _retry_or_fail(reminder: Reminder, error: BaseException, now: datetime.datet
         log.warning("reminder %s failed after %s attempts", reminder.pk, reminder.attempts)
         return "failed"
     delay = settings.REMINDER_RETRY_SECONDS * 2 ** (reminder.attempts - 1)
-    _release(reminder.pk, status=ReminderStatus.PENDING, last_error=text,
-             due_at=now + datetime.timedelta(seconds=delay))  # fmt: skip
+    _release(
+        reminder.pk, status=ReminderStatus.PENDING, last_error=text, due_at=now + datetime.timedelta(seconds=delay)
+    )
     log.info("reminder %s will be retried in %s s", reminder.pk, delay)
     return "retried"
 

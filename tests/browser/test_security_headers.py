@@ -24,9 +24,13 @@ def violations(page):
 def clinic():
     supervisor = UserFactory(username="morgan", role="supervisor", first_name="Morgan", last_name="Diaz")
     counselor = UserFactory(username="jordan", role="counselor", first_name="Jordan", last_name="Lee")
-    enrollment = EnrollmentFactory(counselor=counselor, patient__primary_counselor=counselor,
-                                   patient__legal_last_name="Whitfield", program__name="IOP - Day Track",
-                                   program__level_of_care="2.1")  # fmt: skip
+    enrollment = EnrollmentFactory(
+        counselor=counselor,
+        patient__primary_counselor=counselor,
+        patient__legal_last_name="Whitfield",
+        program__name="IOP - Day Track",
+        program__level_of_care="2.1",
+    )
     EnrollmentFactory(patient__legal_last_name="Okafor", program=enrollment.program)
     group = TherapyGroupFactory(program=enrollment.program, facilitator=counselor, title="IOP Morning Group")
     MembershipFactory(group=group, enrollment=enrollment)
@@ -48,11 +52,23 @@ def test_the_staff_pages_and_the_admin_break_no_content_security_policy(
     sign_in(page, live_server, "morgan")
     patient, session = clinic["patient"], clinic["session"]
 
-    for path in ["/", "/patients/", f"/patients/{patient.pk}/", "/schedule/", "/census/",
-                 f"/sessions/{session.pk}/", f"/sessions/{session.pk}/attendance/", f"/patients/{patient.pk}/book/",
-                 f"/patients/{patient.pk}/transition/", "/patients/new/", "/password/",
-                 "/admin/", "/admin/patients/patient/", f"/admin/patients/patient/{patient.pk}/change/",
-                 "/admin/clinic_sessions/therapysession/"]:  # fmt: skip
+    for path in [
+        "/",
+        "/patients/",
+        f"/patients/{patient.pk}/",
+        "/schedule/",
+        "/census/",
+        f"/sessions/{session.pk}/",
+        f"/sessions/{session.pk}/attendance/",
+        f"/patients/{patient.pk}/book/",
+        f"/patients/{patient.pk}/transition/",
+        "/patients/new/",
+        "/password/",
+        "/admin/",
+        "/admin/patients/patient/",
+        f"/admin/patients/patient/{patient.pk}/change/",
+        "/admin/clinic_sessions/therapysession/",
+    ]:
         response = page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
 

@@ -23,16 +23,26 @@ def sign_in(page, live_server, username):
 @pytest.fixture
 def clinic():
     counselor = UserFactory(username="jordan", role="counselor", first_name="Jordan", last_name="Lee")
-    enrollment = EnrollmentFactory(counselor=counselor, patient__primary_counselor=counselor,
-                                   patient__legal_last_name="Whitfield", program__name="IOP - Day Track",
-                                   program__level_of_care="2.1")  # fmt: skip
+    enrollment = EnrollmentFactory(
+        counselor=counselor,
+        patient__primary_counselor=counselor,
+        patient__legal_last_name="Whitfield",
+        program__name="IOP - Day Track",
+        program__level_of_care="2.1",
+    )
     group = TherapyGroupFactory(program=enrollment.program, facilitator=counselor, title="IOP Morning Group")
     member = MembershipFactory(group=group, enrollment=enrollment)
     session = GroupSessionFactory(group=group, starts_at=timezone.now() - datetime.timedelta(days=1))
-    attendance = Attendance.objects.create(session=session, patient=member.patient, enrollment=enrollment,
-                                           status="present", minutes_attended=180)  # fmt: skip
-    note = ProgressNote.objects.create(attendance=attendance, author=counselor, data="Shared a trigger.",
-                                       assessment="Insightful.", plan="Practise urge surfing.")  # fmt: skip
+    attendance = Attendance.objects.create(
+        session=session, patient=member.patient, enrollment=enrollment, status="present", minutes_attended=180
+    )
+    note = ProgressNote.objects.create(
+        attendance=attendance,
+        author=counselor,
+        data="Shared a trigger.",
+        assessment="Insightful.",
+        plan="Practise urge surfing.",
+    )
     UserFactory(username="casey", role="front_desk")
     return {"counselor": counselor, "patient": enrollment.patient, "note": note}
 
@@ -66,9 +76,13 @@ def test_front_desk_cannot_open_a_note(page, live_server, clinic):
 
 def test_a_counselors_day_attendance_a_signed_note_and_a_step_down(page, live_server, screenshot):
     counselor = UserFactory(username="jordan", role="counselor", first_name="Jordan", last_name="Lee")
-    residential = EnrollmentFactory(counselor=counselor, patient__primary_counselor=counselor,
-                                    patient__legal_last_name="Whitfield", program__name="Maple House",
-                                    program__level_of_care="3.5")  # fmt: skip
+    residential = EnrollmentFactory(
+        counselor=counselor,
+        patient__primary_counselor=counselor,
+        patient__legal_last_name="Whitfield",
+        program__name="Maple House",
+        program__level_of_care="3.5",
+    )
     EnrollmentFactory(program__name="IOP - Day Track", program__level_of_care="2.1")  # the program to step down to
     group = TherapyGroupFactory(program=residential.program, facilitator=counselor, title="Process Group")
     members = [MembershipFactory(group=group, enrollment=residential)] + [

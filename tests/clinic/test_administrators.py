@@ -26,19 +26,30 @@ def test_the_demo_admin_configures_the_clinic_but_opens_no_notes(client):
     program, approach = Program.objects.first(), Approach.objects.first()
     group, counselor = TherapyGroup.objects.first(), User.objects.get(username="counselor")
     pages = [
-        "/admin/", "/admin/programs/program/", "/admin/programs/program/add/",
-        f"/admin/programs/program/{program.pk}/change/", "/admin/programs/approach/add/",
-        f"/admin/programs/approach/{approach.pk}/change/", "/admin/clinic_sessions/therapygroup/",
-        "/admin/clinic_sessions/therapygroup/add/", f"/admin/clinic_sessions/therapygroup/{group.pk}/change/",
-        "/admin/clinic/user/", "/admin/clinic/user/add/", f"/admin/clinic/user/{counselor.pk}/change/",
-        "/admin/auth/group/", f"/admin/auth/group/{Group.objects.get(name='Counselor').pk}/change/",
-        "/admin/clinic/auditevent/", "/admin/clinic_sessions/reminder/",
-    ]  # fmt: skip
+        "/admin/",
+        "/admin/programs/program/",
+        "/admin/programs/program/add/",
+        f"/admin/programs/program/{program.pk}/change/",
+        "/admin/programs/approach/add/",
+        f"/admin/programs/approach/{approach.pk}/change/",
+        "/admin/clinic_sessions/therapygroup/",
+        "/admin/clinic_sessions/therapygroup/add/",
+        f"/admin/clinic_sessions/therapygroup/{group.pk}/change/",
+        "/admin/clinic/user/",
+        "/admin/clinic/user/add/",
+        f"/admin/clinic/user/{counselor.pk}/change/",
+        "/admin/auth/group/",
+        f"/admin/auth/group/{Group.objects.get(name='Counselor').pk}/change/",
+        "/admin/clinic/auditevent/",
+        "/admin/clinic_sessions/reminder/",
+    ]
     assert {url: client.get(url).status_code for url in pages} == dict.fromkeys(pages, 200)
     notes = [
-        "/admin/clinic_sessions/progressnote/", f"/admin/clinic_sessions/progressnote/{note.pk}/change/",
-        "/admin/clinic_sessions/attendance/", f"/admin/clinic_sessions/attendance/{note.attendance_id}/change/",
-    ]  # fmt: skip
+        "/admin/clinic_sessions/progressnote/",
+        f"/admin/clinic_sessions/progressnote/{note.pk}/change/",
+        "/admin/clinic_sessions/attendance/",
+        f"/admin/clinic_sessions/attendance/{note.attendance_id}/change/",
+    ]
     assert {client.get(url).status_code for url in notes} <= {403, 404}
     assert (admin.role, admin.is_superuser) == ("administrator", False)
     chart = client.get(f"/patients/{note.attendance.patient_id}/").content.decode()
@@ -48,10 +59,19 @@ def test_the_demo_admin_configures_the_clinic_but_opens_no_notes(client):
 
 def user_form(user, **overrides):
     return {
-        "username": user.username, "first_name": user.first_name, "last_name": user.last_name, "credentials": "",
-        "email": "", "role": user.role, "is_active": "on", "is_staff": "on",
-        "last_login_0": "", "last_login_1": "", "date_joined_0": "2026-01-05", "date_joined_1": "09:00:00",
-    } | overrides  # fmt: skip
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "credentials": "",
+        "email": "",
+        "role": user.role,
+        "is_active": "on",
+        "is_staff": "on",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2026-01-05",
+        "date_joined_1": "09:00:00",
+    } | overrides
 
 
 def test_an_administrator_cannot_make_anyone_a_superuser(client, administrator, counselor):

@@ -51,10 +51,15 @@ def test_an_administrator_filters_the_trail_and_exports_it_as_csv(client, admini
     client.force_login(administrator)
 
     filtered = client.get("/admin/clinic/auditevent/?q=7").content.decode()
-    response = client.post("/admin/clinic/auditevent/", {
-        "action": "export_csv", "select_across": "1", "index": "0",
-        "_selected_action": list(AuditEvent.objects.values_list("pk", flat=True)),
-    })  # fmt: skip
+    response = client.post(
+        "/admin/clinic/auditevent/",
+        {
+            "action": "export_csv",
+            "select_across": "1",
+            "index": "0",
+            "_selected_action": list(AuditEvent.objects.values_list("pk", flat=True)),
+        },
+    )
 
     assert "patient.view" in filtered
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -102,10 +107,15 @@ def test_the_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(client
         audit_record(actor=UserFactory(username=name), action="patient.view", patient_id=7)
     client.force_login(administrator)
 
-    response = client.post("/admin/clinic/auditevent/", {
-        "action": "export_csv", "select_across": "1", "index": "0",
-        "_selected_action": list(AuditEvent.objects.values_list("pk", flat=True)),
-    })  # fmt: skip
+    response = client.post(
+        "/admin/clinic/auditevent/",
+        {
+            "action": "export_csv",
+            "select_across": "1",
+            "index": "0",
+            "_selected_action": list(AuditEvent.objects.values_list("pk", flat=True)),
+        },
+    )
 
     users = {row[1] for row in csv.reader(io.StringIO(response.content.decode(), newline=""))}
     assert users >= {'\'=HYPERLINK("http://x")', "'+1+1", "'-2+3", "'@SUM(A1)", "'\tlead", "'\rlead", "plain-name"}
@@ -124,8 +134,9 @@ def test_the_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(client
         (1, "X-Real-IP", {"HTTP_X_REAL_IP": "2001:db8::7", "HTTP_X_FORWARDED_FOR": "6.6.6.6"}, "2001:db8::7"),
     ],
 )
-def test_the_client_address_comes_from_the_trusted_proxies_header(client, settings, counselor, proxies, header, meta,
-                                                                  recorded):  # fmt: skip
+def test_the_client_address_comes_from_the_trusted_proxies_header(
+    client, settings, counselor, proxies, header, meta, recorded
+):
     from tests.factories import PatientFactory
 
     settings.TRUSTED_PROXY_COUNT, settings.TRUSTED_PROXY_HEADER = proxies, header
@@ -144,8 +155,12 @@ def test_behind_a_proxy_one_address_failing_to_sign_in_does_not_lock_out_another
     UserFactory(username="jordan", role="counselor")
 
     def sign_in(address, password):
-        return client.post("/login/", {"username": "jordan", "password": password}, REMOTE_ADDR="10.0.0.2",
-                           HTTP_X_FORWARDED_FOR=address)  # fmt: skip
+        return client.post(
+            "/login/",
+            {"username": "jordan", "password": password},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=address,
+        )
 
     for _ in range(settings.AXES_FAILURE_LIMIT):
         sign_in("198.51.100.9", "guess")

@@ -32,9 +32,16 @@ def stranger():
 
 
 def book(acting_user, enrollment, counselor):
-    return counseling_book(acting_user=acting_user, patient=enrollment.patient, counselor=counselor,
-                           kind="individual", day=NEXT_WEEK, at=datetime.time(10), duration_minutes=50,
-                           location="Office 4")  # fmt: skip
+    return counseling_book(
+        acting_user=acting_user,
+        patient=enrollment.patient,
+        counselor=counselor,
+        kind="individual",
+        day=NEXT_WEEK,
+        at=datetime.time(10),
+        duration_minutes=50,
+        location="Office 4",
+    )
 
 
 # Each service an attacker could reach with a patient id, called directly as the counselor.
@@ -136,8 +143,10 @@ def test_posting_a_strangers_id_to_the_roster_admin_saves_nothing_and_the_chart_
     group = TherapyGroupFactory(facilitator=counselor, program=stranger.program)
     client.force_login(counselor)
 
-    response = client.post(MEMBERSHIP_ADD, {"group": group.pk, "patient": stranger.patient.pk,
-                                            "joined_on": timezone.localdate().isoformat()})  # fmt: skip
+    response = client.post(
+        MEMBERSHIP_ADD,
+        {"group": group.pk, "patient": stranger.patient.pk, "joined_on": timezone.localdate().isoformat()},
+    )
 
     assert response.status_code == 200
     # The service's message, or the form's own refusal if the choices are scoped too.
@@ -151,8 +160,9 @@ def test_posting_a_colleagues_group_to_the_roster_admin_saves_nothing(client, co
     group = TherapyGroupFactory(program=mine.program)
     client.force_login(counselor)
 
-    response = client.post(MEMBERSHIP_ADD, {"group": group.pk, "patient": mine.patient.pk,
-                                            "joined_on": timezone.localdate().isoformat()})  # fmt: skip
+    response = client.post(
+        MEMBERSHIP_ADD, {"group": group.pk, "patient": mine.patient.pk, "joined_on": timezone.localdate().isoformat()}
+    )
 
     assert response.status_code == 200
     assert "manages the roster" in errors_of(response) or "valid choice" in errors_of(response)
@@ -165,11 +175,21 @@ def test_posting_a_strangers_id_to_the_booking_admin_books_nothing_and_the_chart
     client.force_login(counselor)
     day = timezone.localdate() + datetime.timedelta(days=2)
 
-    response = client.post(SESSION_ADD, {
-        "patient": stranger.patient.pk, "counselor": counselor.pk, "kind": "individual", "day": day.isoformat(),
-        "at": "10:00", "duration_minutes": "50", "location": "Office 4", "video_link": "",
-        "repeat_every_weeks": "0", "occurrences": "1",
-    })  # fmt: skip
+    response = client.post(
+        SESSION_ADD,
+        {
+            "patient": stranger.patient.pk,
+            "counselor": counselor.pk,
+            "kind": "individual",
+            "day": day.isoformat(),
+            "at": "10:00",
+            "duration_minutes": "50",
+            "location": "Office 4",
+            "video_link": "",
+            "repeat_every_weeks": "0",
+            "occurrences": "1",
+        },
+    )
 
     assert response.status_code == 200
     assert errors_of(response)

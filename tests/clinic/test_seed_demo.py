@@ -102,8 +102,10 @@ def test_the_demo_has_weekly_groups_with_eight_weeks_of_attendance_and_notes():
     for attendance in Attendance.objects.filter(session__kind="group").select_related("session")[:200]:
         day = attendance.session.local_date
         assert GroupMembership.objects.filter(
-            Q(left_on__isnull=True) | Q(left_on__gte=day), group=attendance.session.group_id,
-            patient=attendance.patient_id, joined_on__lte=day,
-        ).exists()  # fmt: skip
+            Q(left_on__isnull=True) | Q(left_on__gte=day),
+            group=attendance.session.group_id,
+            patient=attendance.patient_id,
+            joined_on__lte=day,
+        ).exists()
     assert ProgressNote.objects.filter(signed_at__isnull=True).exists()
     assert ProgressNote.objects.filter(signed_at__isnull=False).exclude(group_narrative="").exists()

@@ -59,8 +59,12 @@ def test_a_revealing_discreet_name_is_refused():
 
 
 def test_every_setting_a_patient_email_prints_passes_the_same_check():
-    result = manage("check", CLINIC_PHONE="1-800-DETOX-NOW", SITE_URL="https://harborlightrecovery.org",
-                    DEFAULT_FROM_EMAIL="reminders@sober-living.example")  # fmt: skip
+    result = manage(
+        "check",
+        CLINIC_PHONE="1-800-DETOX-NOW",
+        SITE_URL="https://harborlightrecovery.org",
+        DEFAULT_FROM_EMAIL="reminders@sober-living.example",
+    )
 
     assert result.returncode != 0
     for name in ("CLINIC_PHONE", "SITE_URL", "DEFAULT_FROM_EMAIL"):

@@ -74,11 +74,27 @@ def workers(sink, tmp_path):
         }
         log = open(tmp_path / f"worker{n}.log", "w")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "clinic", "worker", "--beat", "--pool=solo", "--loglevel=INFO",
-             "--hostname", f"test{n}@%h", "--schedule", str(tmp_path / f"beat{n}")],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "clinic",
+                "worker",
+                "--beat",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--hostname",
+                f"test{n}@%h",
+                "--schedule",
+                str(tmp_path / f"beat{n}"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: the embedded beat is a child process
-        )  # fmt: skip
+        )
         started.append((process, log))
         return process
 
@@ -143,8 +159,12 @@ def test_two_hundred_due_reminders_arrive_exactly_once(workers, sink, tmp_path):
     patients = due_reminders(200)
 
     workers()
-    wait_for(lambda: len(sink.recorder.messages) >= 200 and not Reminder.objects.exclude(status="sent").exists(),
-             seconds=90, what="200 reminders", logs=tmp_path)  # fmt: skip
+    wait_for(
+        lambda: len(sink.recorder.messages) >= 200 and not Reminder.objects.exclude(status="sent").exists(),
+        seconds=90,
+        what="200 reminders",
+        logs=tmp_path,
+    )
     time.sleep(2)  # a few more beats: nothing more may arrive
 
     assert_each_sent_exactly_once(sink, patients)
@@ -172,8 +192,7 @@ def test_killing_the_worker_mid_batch_loses_and_doubles_nothing(workers, sink, t
     assert len(sink.recorder.messages) < 300, "the worker finished before it could be killed mid-batch"
 
     workers()
-    wait_for(lambda: not Reminder.objects.exclude(status="sent").exists(), seconds=120, what="the rest",
-             logs=tmp_path)  # fmt: skip
+    wait_for(lambda: not Reminder.objects.exclude(status="sent").exists(), seconds=120, what="the rest", logs=tmp_path)
     time.sleep(2)
 
     assert_each_sent_exactly_once(sink, patients)
@@ -184,16 +203,24 @@ def test_reminders_wait_out_an_smtp_outage_and_are_delivered_once(workers, sink,
     patients = due_reminders(20)
 
     workers()
-    wait_for(lambda: Reminder.objects.filter(attempts__gte=2).exclude(last_error="").exists(), seconds=60,
-             what="failed attempts while the server is down", logs=tmp_path)  # fmt: skip
+    wait_for(
+        lambda: Reminder.objects.filter(attempts__gte=2).exclude(last_error="").exists(),
+        seconds=60,
+        what="failed attempts while the server is down",
+        logs=tmp_path,
+    )
     assert sink.recorder.messages == []
     assert not Reminder.objects.filter(status="sent").exists()
     retried = Reminder.objects.filter(attempts__gte=2).first()
     assert "refused" in retried.last_error.lower()
 
     sink.start()  # back, on the same port
-    wait_for(lambda: not Reminder.objects.exclude(status="sent").exists(), seconds=90, what="delivery after the outage",
-             logs=tmp_path)  # fmt: skip
+    wait_for(
+        lambda: not Reminder.objects.exclude(status="sent").exists(),
+        seconds=90,
+        what="delivery after the outage",
+        logs=tmp_path,
+    )
     time.sleep(2)
 
     assert_each_sent_exactly_once(sink, patients)

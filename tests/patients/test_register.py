@@ -137,8 +137,14 @@ def test_an_update_is_validated_and_audited_with_field_names_only(front_desk):
 def test_an_update_audits_only_the_fields_whose_value_changed(front_desk, counselor):
     patient = register(front_desk, phone="(555) 010-1234", primary_counselor=counselor)
 
-    patient_update(acting_user=front_desk, patient=patient, phone="(555) 010-1234", primary_counselor=counselor,
-                   preferred_name="Dee", date_of_birth=datetime.date(1988, 4, 2))  # fmt: skip
+    patient_update(
+        acting_user=front_desk,
+        patient=patient,
+        phone="(555) 010-1234",
+        primary_counselor=counselor,
+        preferred_name="Dee",
+        date_of_birth=datetime.date(1988, 4, 2),
+    )
 
     assert AuditEvent.objects.get(action="patient.update").detail == {"fields": ["preferred_name"]}
 

@@ -30,10 +30,13 @@ def revealing_group(counselor, settings):
     from tests.factories import TherapyGroupFactory
 
     return TherapyGroupFactory(
-        facilitator=counselor, title="Alcohol Relapse Prevention", topic="Sobriety and 12-step recovery",
-        program__name="Substance Use IOP - Recovery Track", program__level_of_care="2.1",
+        facilitator=counselor,
+        title="Alcohol Relapse Prevention",
+        topic="Sobriety and 12-step recovery",
+        program__name="Substance Use IOP - Recovery Track",
+        program__level_of_care="2.1",
         program__reminder_lead_hours=[24],
-    )  # fmt: skip
+    )
 
 
 def send_all():
@@ -42,10 +45,12 @@ def send_all():
 
 
 def test_patient_emails_reveal_nothing_about_treatment(revealing_group, counselor):
-    member = consenting(group=revealing_group, enrollment__patient__legal_first_name="Dana",
-                        enrollment__patient__preferred_name="Dee")  # fmt: skip
-    GroupSessionFactory(group=revealing_group, location="Riverside, room 2",
-                        starts_at=timezone.now() + datetime.timedelta(hours=30))  # fmt: skip
+    member = consenting(
+        group=revealing_group, enrollment__patient__legal_first_name="Dana", enrollment__patient__preferred_name="Dee"
+    )
+    GroupSessionFactory(
+        group=revealing_group, location="Riverside, room 2", starts_at=timezone.now() + datetime.timedelta(hours=30)
+    )
     past = GroupSessionFactory(group=revealing_group, starts_at=timezone.now() - datetime.timedelta(hours=2))
     reminders_plan()
     attendance_record(acting_user=counselor, session=past, patient=member.patient, status="unexcused")
@@ -72,8 +77,11 @@ def test_patient_emails_reveal_nothing_about_treatment(revealing_group, counselo
 def test_the_counselors_alert_names_the_patient_in_the_body_only(revealing_group, counselor):
     counselor.email = "jordan@staff.example"
     counselor.save()
-    member = consenting(group=revealing_group, enrollment__patient__primary_counselor=counselor,
-                        enrollment__patient__legal_last_name="Whitfield")  # fmt: skip
+    member = consenting(
+        group=revealing_group,
+        enrollment__patient__primary_counselor=counselor,
+        enrollment__patient__legal_last_name="Whitfield",
+    )
     past = GroupSessionFactory(group=revealing_group, starts_at=timezone.now() - datetime.timedelta(hours=2))
     attendance_record(acting_user=counselor, session=past, patient=member.patient, status="unexcused")
 
@@ -89,12 +97,17 @@ def test_the_daily_digest_lists_the_day(counselor, revealing_group):
     counselor.email = "jordan@staff.example"
     counselor.save()
     GroupSessionFactory(group=revealing_group, starts_at=local_start(timezone.localdate(), datetime.time(15)))
-    member = consenting(group=revealing_group, enrollment__patient__primary_counselor=counselor,
-                        enrollment__admitted_on=timezone.localdate() - datetime.timedelta(days=30))  # fmt: skip
-    ProgressNoteFactory(author=counselor, attendance__session__group=revealing_group,
-                        attendance__session__starts_at=timezone.now() - datetime.timedelta(days=1))  # fmt: skip
-    Reminder.objects.create(kind="daily_digest", staff=counselor, for_date=timezone.localdate(),
-                            due_at=timezone.now())  # fmt: skip
+    member = consenting(
+        group=revealing_group,
+        enrollment__patient__primary_counselor=counselor,
+        enrollment__admitted_on=timezone.localdate() - datetime.timedelta(days=30),
+    )
+    ProgressNoteFactory(
+        author=counselor,
+        attendance__session__group=revealing_group,
+        attendance__session__starts_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    Reminder.objects.create(kind="daily_digest", staff=counselor, for_date=timezone.localdate(), due_at=timezone.now())
 
     send_all()
 

@@ -27,9 +27,13 @@ def test_text_bodies_and_subjects_are_not_html_escaped_but_html_bodies_are(couns
     settings.CLINIC_DISCREET_NAME = 'Bay & Harbor "Health"'
     counselor.email = "jordan@staff.example"
     counselor.save()
-    member = consenting(group__facilitator=counselor, group__program__reminder_lead_hours=[24],
-                        enrollment__patient__legal_first_name=NAME, enrollment__patient__legal_last_name="O'Neil",
-                        enrollment__patient__primary_counselor=counselor)  # fmt: skip
+    member = consenting(
+        group__facilitator=counselor,
+        group__program__reminder_lead_hours=[24],
+        enrollment__patient__legal_first_name=NAME,
+        enrollment__patient__legal_last_name="O'Neil",
+        enrollment__patient__primary_counselor=counselor,
+    )
     GroupSessionFactory(group=member.group, starts_at=NOW + datetime.timedelta(hours=24), location="Room 2 & 3")
     past = GroupSessionFactory(group=member.group, starts_at=NOW - datetime.timedelta(hours=4))
     reminders_plan(now=NOW)

@@ -111,8 +111,9 @@ def test_leaving_the_program_cancels_and_revoking_consent_cancels_until_given_ag
         (datetime.date(2027, 11, 7), datetime.date(2027, 11, 6), 25),  # the fall change: a 25-hour day
     ],
 )
-def test_the_24_hour_reminder_of_a_0930_session_is_at_0930_the_day_before(settings, group, session_day, due_day,
-                                                                           real_hours):  # fmt: skip
+def test_the_24_hour_reminder_of_a_0930_session_is_at_0930_the_day_before(
+    settings, group, session_day, due_day, real_hours
+):
     settings.TIME_ZONE = "America/New_York"
     session = GroupSessionFactory(group=group, starts_at=local_start(session_day, datetime.time(9, 30)))
     member = consenting(group=group)
@@ -178,32 +179,74 @@ def test_no_digest_is_planned_late_in_the_evening(day, hour, minute):
 # The 24-hour and 2-hour reminders fall due at those wall-clock lead times; patients' emails wait out the quiet
 # hours (21:00-08:00) and are never sent once the session has started.
 EDGES = {
-    "late evening": ("2026-11-18 22:45", "2026-11-20 00:30", [
-        ("2026-11-19 00:29", 24, "pending"), ("2026-11-19 00:30", 24, "pending"),  # due, but quiet hours
-        ("2026-11-19 08:00", 24, "sent"), ("2026-11-19 22:30", 2, "pending"), ("2026-11-20 08:00", 2, "cancelled"),
-    ]),
-    "early morning": ("2026-11-19 03:30", "2026-11-20 09:30", [
-        ("2026-11-19 09:29", 24, "pending"), ("2026-11-19 09:30", 24, "sent"),
-        ("2026-11-20 07:29", 2, "pending"), ("2026-11-20 07:30", 2, "pending"), ("2026-11-20 08:00", 2, "sent"),
-    ]),
-    "spring-forward night": ("2026-03-08 01:30", "2026-03-09 09:00", [  # 24 hours on the clock, 23 real ones
-        ("2026-03-08 08:59", 24, "pending"), ("2026-03-08 09:00", 24, "sent"),
-        ("2026-03-09 07:00", 2, "pending"), ("2026-03-09 08:00", 2, "sent"),
-    ]),
-    "fall-back night": ("2026-11-01 01:30", "2026-11-02 01:30", [  # 25 hours ahead: the 24-hour one is due now
-        ("2026-11-01 08:00", 24, "sent"), ("2026-11-01 23:30", 2, "pending"), ("2026-11-02 08:00", 2, "cancelled"),
-    ]),
-    "fall-back night, the second 01:30": ("2026-11-01 01:30 again", "2026-11-02 01:30", [  # 24 h: an hour ago
-        ("2026-11-01 23:30", 2, "pending"), ("2026-11-02 08:00", 2, "cancelled"),
-    ]),
-    "last night of 2026": ("2026-12-31 23:30", "2027-01-02 00:15", [
-        ("2027-01-01 00:15", 24, "pending"), ("2027-01-01 08:00", 24, "sent"),
-        ("2027-01-01 22:15", 2, "pending"), ("2027-01-02 08:00", 2, "cancelled"),
-    ]),
-    "new year's morning": ("2027-01-01 00:15", "2027-01-01 10:00", [  # the 24-hour one is already past
-        ("2027-01-01 07:59", 2, "pending"), ("2027-01-01 08:00", 2, "sent"),
-    ]),
-}  # fmt: skip
+    "late evening": (
+        "2026-11-18 22:45",
+        "2026-11-20 00:30",
+        [
+            ("2026-11-19 00:29", 24, "pending"),
+            ("2026-11-19 00:30", 24, "pending"),  # due, but quiet hours
+            ("2026-11-19 08:00", 24, "sent"),
+            ("2026-11-19 22:30", 2, "pending"),
+            ("2026-11-20 08:00", 2, "cancelled"),
+        ],
+    ),
+    "early morning": (
+        "2026-11-19 03:30",
+        "2026-11-20 09:30",
+        [
+            ("2026-11-19 09:29", 24, "pending"),
+            ("2026-11-19 09:30", 24, "sent"),
+            ("2026-11-20 07:29", 2, "pending"),
+            ("2026-11-20 07:30", 2, "pending"),
+            ("2026-11-20 08:00", 2, "sent"),
+        ],
+    ),
+    "spring-forward night": (
+        "2026-03-08 01:30",
+        "2026-03-09 09:00",
+        [  # 24 hours on the clock, 23 real ones
+            ("2026-03-08 08:59", 24, "pending"),
+            ("2026-03-08 09:00", 24, "sent"),
+            ("2026-03-09 07:00", 2, "pending"),
+            ("2026-03-09 08:00", 2, "sent"),
+        ],
+    ),
+    "fall-back night": (
+        "2026-11-01 01:30",
+        "2026-11-02 01:30",
+        [  # 25 hours ahead: the 24-hour one is due now
+            ("2026-11-01 08:00", 24, "sent"),
+            ("2026-11-01 23:30", 2, "pending"),
+            ("2026-11-02 08:00", 2, "cancelled"),
+        ],
+    ),
+    "fall-back night, the second 01:30": (
+        "2026-11-01 01:30 again",
+        "2026-11-02 01:30",
+        [  # 24 h: an hour ago
+            ("2026-11-01 23:30", 2, "pending"),
+            ("2026-11-02 08:00", 2, "cancelled"),
+        ],
+    ),
+    "last night of 2026": (
+        "2026-12-31 23:30",
+        "2027-01-02 00:15",
+        [
+            ("2027-01-01 00:15", 24, "pending"),
+            ("2027-01-01 08:00", 24, "sent"),
+            ("2027-01-01 22:15", 2, "pending"),
+            ("2027-01-02 08:00", 2, "cancelled"),
+        ],
+    ),
+    "new year's morning": (
+        "2027-01-01 00:15",
+        "2027-01-01 10:00",
+        [  # the 24-hour one is already past
+            ("2027-01-01 07:59", 2, "pending"),
+            ("2027-01-01 08:00", 2, "sent"),
+        ],
+    ),
+}
 
 
 @pytest.mark.parametrize(("planned_at", "starts", "steps"), EDGES.values(), ids=EDGES.keys())

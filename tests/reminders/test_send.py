@@ -77,8 +77,9 @@ def test_staff_alerts_are_not_held_by_quiet_hours(counselor, group, tomorrow_ses
     counselor.email = "counselor@staff.example"
     counselor.save()
     member = consenting(group=group)
-    Reminder.objects.create(kind="absence_alert", session=tomorrow_session, staff=counselor, patient=member.patient,
-                            due_at=DUE)  # fmt: skip
+    Reminder.objects.create(
+        kind="absence_alert", session=tomorrow_session, staff=counselor, patient=member.patient, due_at=DUE
+    )
 
     reminders_send_due(now=at(TODAY, 23))
 
@@ -158,8 +159,9 @@ def test_a_refused_address_fails_at_once_with_the_servers_answer(due_reminder, s
 
 def test_a_claim_left_by_a_dead_worker_is_released_and_sent_once(due_reminder, settings):
     settings.REMINDER_CLAIM_TIMEOUT_SECONDS = 60
-    Reminder.objects.filter(pk=due_reminder.pk).update(status="sending", claimed_at=DUE - datetime.timedelta(
-        minutes=5), attempts=1)  # fmt: skip
+    Reminder.objects.filter(pk=due_reminder.pk).update(
+        status="sending", claimed_at=DUE - datetime.timedelta(minutes=5), attempts=1
+    )
 
     counts = reminders_send_due(now=DUE)
 

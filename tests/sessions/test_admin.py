@@ -21,12 +21,23 @@ MEMBERSHIP_ADD = "/admin/clinic_sessions/groupmembership/add/"
 
 def group_form(program, facilitator, **overrides):
     return {
-        "program": program.pk, "title": "Relapse Prevention AM", "topic": "", "facilitator": facilitator.pk,
-        "weekdays": ["1", "3", "4"], "start_time": "09:30", "duration_minutes": "180", "location": "Room 2",
-        "video_link": "", "capacity": "12", "billing_code": "H0005", "starts_on": timezone.localdate().isoformat(),
-        "ends_on": "", "is_active": "on",
-        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
-    } | overrides  # fmt: skip
+        "program": program.pk,
+        "title": "Relapse Prevention AM",
+        "topic": "",
+        "facilitator": facilitator.pk,
+        "weekdays": ["1", "3", "4"],
+        "start_time": "09:30",
+        "duration_minutes": "180",
+        "location": "Room 2",
+        "video_link": "",
+        "capacity": "12",
+        "billing_code": "H0005",
+        "starts_on": timezone.localdate().isoformat(),
+        "ends_on": "",
+        "is_active": "on",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    } | overrides
 
 
 @pytest.fixture
@@ -70,8 +81,10 @@ def test_changing_a_groups_time_in_the_admin_moves_its_future_sessions(logged_in
     logged_in.post(GROUP_ADD, group_form(ProgramFactory(), counselor))
     group = TherapyGroup.objects.get()
 
-    logged_in.post(f"/admin/clinic_sessions/therapygroup/{group.pk}/change/",
-                   group_form(group.program, counselor, start_time="13:00"))  # fmt: skip
+    logged_in.post(
+        f"/admin/clinic_sessions/therapygroup/{group.pk}/change/",
+        group_form(group.program, counselor, start_time="13:00"),
+    )
 
     times = {timezone.localtime(s.starts_at).hour for s in group.sessions.filter(status="scheduled")}
     assert times == {13}
@@ -81,8 +94,10 @@ def test_adding_a_patient_who_is_not_enrolled_shows_the_rule_and_saves_nothing(l
     group = TherapyGroupFactory(program__name="IOP - Day Track")
     outsider = EnrollmentFactory()
 
-    response = logged_in.post(MEMBERSHIP_ADD, {"group": group.pk, "patient": outsider.patient.pk,
-                                               "joined_on": timezone.localdate().isoformat()})  # fmt: skip
+    response = logged_in.post(
+        MEMBERSHIP_ADD,
+        {"group": group.pk, "patient": outsider.patient.pk, "joined_on": timezone.localdate().isoformat()},
+    )
 
     assert response.status_code == 200
     assert "Only patients actively enrolled in IOP - Day Track" in response.content.decode()
@@ -93,11 +108,14 @@ def test_a_patient_joins_and_later_leaves_through_the_admin(logged_in):
     group = TherapyGroupFactory()
     enrollment = EnrollmentFactory(program=group.program)
 
-    logged_in.post(MEMBERSHIP_ADD, {"group": group.pk, "patient": enrollment.patient.pk,
-                                    "joined_on": timezone.localdate().isoformat()})  # fmt: skip
+    logged_in.post(
+        MEMBERSHIP_ADD,
+        {"group": group.pk, "patient": enrollment.patient.pk, "joined_on": timezone.localdate().isoformat()},
+    )
     membership = GroupMembership.objects.get()
-    logged_in.post(f"/admin/clinic_sessions/groupmembership/{membership.pk}/change/",
-                   {"left_on": timezone.localdate().isoformat()})  # fmt: skip
+    logged_in.post(
+        f"/admin/clinic_sessions/groupmembership/{membership.pk}/change/", {"left_on": timezone.localdate().isoformat()}
+    )
 
     membership.refresh_from_db()
     assert membership.left_on == timezone.localdate()
@@ -105,10 +123,12 @@ def test_a_patient_joins_and_later_leaves_through_the_admin(logged_in):
 
 def signed_note_for(member, author):
     session = GroupSessionFactory(group=member.group)
-    attendance = Attendance.objects.create(session=session, patient=member.patient, enrollment=member.enrollment,
-                                           status="present", minutes_attended=180)  # fmt: skip
-    return ProgressNote.objects.create(attendance=attendance, author=author, data="d", assessment="a", plan="p",
-                                       signed_at=timezone.now())  # fmt: skip
+    attendance = Attendance.objects.create(
+        session=session, patient=member.patient, enrollment=member.enrollment, status="present", minutes_attended=180
+    )
+    return ProgressNote.objects.create(
+        attendance=attendance, author=author, data="d", assessment="a", plan="p", signed_at=timezone.now()
+    )
 
 
 def test_front_desk_cannot_open_clinical_notes(client, front_desk, counselor):
@@ -140,11 +160,17 @@ def test_a_counselor_sees_notes_of_their_groups_members_only(client, counselor):
         ("/admin/clinic_sessions/therapysession/", lambda: GroupSessionFactory()),
         ("/admin/clinic_sessions/attendance/", lambda: signed_note_for(MembershipFactory(), UserFactory())),
         ("/admin/clinic_sessions/progressnote/", lambda: signed_note_for(MembershipFactory(), UserFactory())),
-        ("/admin/clinic_sessions/reminder/", lambda: Reminder.objects.create(
-            kind="session_reminder", session=GroupSessionFactory(), patient=MembershipFactory().patient,
-            due_at=timezone.now() + datetime.timedelta(hours=1))),
+        (
+            "/admin/clinic_sessions/reminder/",
+            lambda: Reminder.objects.create(
+                kind="session_reminder",
+                session=GroupSessionFactory(),
+                patient=MembershipFactory().patient,
+                due_at=timezone.now() + datetime.timedelta(hours=1),
+            ),
+        ),
     ],
-)  # fmt: skip
+)
 def test_session_lists_run_a_constant_number_of_queries(logged_in, url, make):
     for _ in range(2):
         make()
@@ -158,10 +184,17 @@ def test_session_lists_run_a_constant_number_of_queries(logged_in, url, make):
 def booking_form(patient, counselor, **overrides):
     day = timezone.localdate() + datetime.timedelta(days=2)
     return {
-        "patient": patient.pk, "counselor": counselor.pk, "kind": "individual", "day": day.isoformat(),
-        "at": "10:00", "duration_minutes": "50", "location": "Office 4", "video_link": "",
-        "repeat_every_weeks": "0", "occurrences": "1",
-    } | overrides  # fmt: skip
+        "patient": patient.pk,
+        "counselor": counselor.pk,
+        "kind": "individual",
+        "day": day.isoformat(),
+        "at": "10:00",
+        "duration_minutes": "50",
+        "location": "Office 4",
+        "video_link": "",
+        "repeat_every_weeks": "0",
+        "occurrences": "1",
+    } | overrides
 
 
 def test_front_desk_books_counseling_in_the_admin(client, front_desk, counselor):
@@ -200,5 +233,7 @@ def test_a_counselor_can_only_book_their_own_patients(client, counselor):
     response = client.post("/admin/clinic_sessions/therapysession/add/", booking_form(other.patient, counselor))
 
     assert "Select a valid choice" in response.content.decode()
-    assert client.post("/admin/clinic_sessions/therapysession/add/",
-                       booking_form(mine.patient, counselor)).status_code == 302  # fmt: skip
+    assert (
+        client.post("/admin/clinic_sessions/therapysession/add/", booking_form(mine.patient, counselor)).status_code
+        == 302
+    )

@@ -239,11 +239,12 @@ def test_only_who_runs_a_session_records_its_attendance_and_notes_whatever_page_
     member = MembershipFactory()  # a colleague's group
     session = GroupSessionFactory(group=member.group, starts_at=timezone.now() - datetime.timedelta(hours=2))
     attempts = {
-        "attendance": lambda user: attendance_record(acting_user=user, session=session, patient=member.patient,
-                                                     status="present"),
+        "attendance": lambda user: attendance_record(
+            acting_user=user, session=session, patient=member.patient, status="present"
+        ),
         "narrative": lambda user: narrative_save(acting_user=user, session=session, text="We talked."),
         "cancel": lambda user: session_cancel(acting_user=user, session=session, reason="Snow"),
-    }  # fmt: skip
+    }
     for what, attempt in attempts.items():
         for user in (counselor, UserFactory(role="front_desk"), UserFactory(role="administrator")):
             if what == "cancel" and user.role != "counselor":

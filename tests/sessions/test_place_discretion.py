@@ -22,8 +22,9 @@ REVEALING = [
 
 
 @pytest.mark.parametrize(("field", "text"), REVEALING)
-def test_a_revealing_room_or_link_is_refused_in_the_group_admin_and_nothing_is_saved(client, supervisor, counselor,
-                                                                                     field, text):  # fmt: skip
+def test_a_revealing_room_or_link_is_refused_in_the_group_admin_and_nothing_is_saved(
+    client, supervisor, counselor, field, text
+):
     client.force_login(supervisor)
 
     response = client.post(GROUP_ADD, group_form(ProgramFactory(), counselor, **{field: text}))
@@ -37,9 +38,17 @@ def test_a_revealing_room_or_link_is_refused_in_the_group_admin_and_nothing_is_s
 
 def test_the_group_services_refuse_a_revealing_room_and_change_nothing(supervisor, counselor):
     with pytest.raises(SessionError, match=r"Room: .*“detox”"):
-        group_create(acting_user=supervisor, program=ProgramFactory(), title="Group", facilitator=counselor,
-                     weekdays=[1], start_time=datetime.time(9), duration_minutes=60, location="Detox wing",
-                     starts_on=datetime.date(2027, 3, 1))  # fmt: skip
+        group_create(
+            acting_user=supervisor,
+            program=ProgramFactory(),
+            title="Group",
+            facilitator=counselor,
+            weekdays=[1],
+            start_time=datetime.time(9),
+            duration_minutes=60,
+            location="Detox wing",
+            starts_on=datetime.date(2027, 3, 1),
+        )
     group = TherapyGroupFactory(facilitator=counselor, location="Room 2")
 
     with pytest.raises(SessionError, match=r"Video link: .*“sober”"):
@@ -55,23 +64,39 @@ def test_booking_counseling_refuses_a_revealing_room_or_link(client, front_desk,
     enrollment = EnrollmentFactory()
     client.force_login(front_desk)
 
-    response = client.post("/admin/clinic_sessions/therapysession/add/",
-                           booking_form(enrollment.patient, counselor, **{field: text}))  # fmt: skip
+    response = client.post(
+        "/admin/clinic_sessions/therapysession/add/", booking_form(enrollment.patient, counselor, **{field: text})
+    )
 
     assert response.status_code == 200
     assert "would tell anyone who reads them about their treatment" in response.content.decode()
     assert not TherapySession.objects.exists()
     with pytest.raises(SessionError, match="about their treatment"):
-        counseling_book(acting_user=front_desk, patient=enrollment.patient, counselor=counselor, kind="individual",
-                        day=enrollment.admitted_on + datetime.timedelta(days=30), at=datetime.time(10),
-                        duration_minutes=50, **{"location": "Office 4", field: text})  # fmt: skip
+        counseling_book(
+            acting_user=front_desk,
+            patient=enrollment.patient,
+            counselor=counselor,
+            kind="individual",
+            day=enrollment.admitted_on + datetime.timedelta(days=30),
+            at=datetime.time(10),
+            duration_minutes=50,
+            **{"location": "Office 4", field: text},
+        )
     assert not TherapySession.objects.exists()
 
 
 def test_neutral_rooms_and_links_are_accepted(supervisor, counselor):
-    group = group_create(acting_user=supervisor, program=ProgramFactory(), title="Group", facilitator=counselor,
-                         weekdays=[1], start_time=datetime.time(9), duration_minutes=60,
-                         location="Riverside, chapel room", video_link="https://meet.example/j/aaXY-12",
-                         starts_on=datetime.date(2027, 3, 1))  # fmt: skip
+    group = group_create(
+        acting_user=supervisor,
+        program=ProgramFactory(),
+        title="Group",
+        facilitator=counselor,
+        weekdays=[1],
+        start_time=datetime.time(9),
+        duration_minutes=60,
+        location="Riverside, chapel room",
+        video_link="https://meet.example/j/aaXY-12",
+        starts_on=datetime.date(2027, 3, 1),
+    )
 
     assert group.pk

@@ -44,35 +44,62 @@ def caseload(counselor, surname: str) -> SimpleNamespace:
     now = timezone.now()
     program = ProgramFactory()
     earlier = EnrollmentFactory(
-        counselor=counselor, patient__legal_first_name=f"{surname}ina", patient__legal_last_name=surname,
-        patient__primary_counselor=counselor, status="transferred", discharge_reason=4,
+        counselor=counselor,
+        patient__legal_first_name=f"{surname}ina",
+        patient__legal_last_name=surname,
+        patient__primary_counselor=counselor,
+        status="transferred",
+        discharge_reason=4,
         admitted_on=timezone.localdate() - datetime.timedelta(days=60),
         discharged_on=timezone.localdate() - datetime.timedelta(days=20),
-    )  # fmt: skip
+    )
     patient = earlier.patient
     enrollment = EnrollmentFactory(patient=patient, program=program, counselor=counselor)
-    transition = Transition.objects.create(from_enrollment=earlier, to_enrollment=enrollment, kind="step_down",
-                                           effective_on=enrollment.admitted_on, reason="Stable.",
-                                           decided_by=counselor)  # fmt: skip
+    transition = Transition.objects.create(
+        from_enrollment=earlier,
+        to_enrollment=enrollment,
+        kind="step_down",
+        effective_on=enrollment.admitted_on,
+        reason="Stable.",
+        decided_by=counselor,
+    )
     group = TherapyGroupFactory(program=program, facilitator=counselor)
     membership = MembershipFactory(group=group, enrollment=enrollment)
     session = GroupSessionFactory(group=group, status="held")
     attendance = AttendanceFactory(session=session, enrollment=enrollment)
     note = ProgressNoteFactory(attendance=attendance, author=counselor)
     individual = TherapySession.objects.create(
-        kind="individual", program=program, patient=patient, enrollment=enrollment, facilitator=counselor,
-        starts_at=now + datetime.timedelta(days=1), duration_minutes=50, billing_code="90834", location="Office 4",
-    )  # fmt: skip
-    reminder = Reminder.objects.create(kind="session_reminder", session=individual, patient=patient,
-                                       due_at=now + datetime.timedelta(hours=2))  # fmt: skip
-    digest = Reminder.objects.create(kind="daily_digest", staff=counselor, for_date=timezone.localdate(),
-                                     due_at=now + datetime.timedelta(hours=3))  # fmt: skip
+        kind="individual",
+        program=program,
+        patient=patient,
+        enrollment=enrollment,
+        facilitator=counselor,
+        starts_at=now + datetime.timedelta(days=1),
+        duration_minutes=50,
+        billing_code="90834",
+        location="Office 4",
+    )
+    reminder = Reminder.objects.create(
+        kind="session_reminder", session=individual, patient=patient, due_at=now + datetime.timedelta(hours=2)
+    )
+    digest = Reminder.objects.create(
+        kind="daily_digest", staff=counselor, for_date=timezone.localdate(), due_at=now + datetime.timedelta(hours=3)
+    )
     review = AbsenceReview.objects.create(enrollment=enrollment, unexcused_absences=3)
     return SimpleNamespace(
-        patient=patient, enrollment=enrollment, transition=transition, group=group, membership=membership,
-        session=session, attendance=attendance, note=note, individual=individual, reminder=reminder, digest=digest,
+        patient=patient,
+        enrollment=enrollment,
+        transition=transition,
+        group=group,
+        membership=membership,
+        session=session,
+        attendance=attendance,
+        note=note,
+        individual=individual,
+        reminder=reminder,
+        digest=digest,
         review=review,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -172,18 +199,28 @@ def test_a_counselor_sees_their_own_patients_on_their_pages(client, clinic):
     mine = clinic.mine
 
     for url in [
-        "/admin/patients/patient/", "/admin/programs/enrollment/", f"{S}/groupmembership/", f"{S}/attendance/",
-        f"{S}/progressnote/", f"{S}/reminder/", f"{S}/absencereview/",
-        f"{S}/therapygroup/{mine.group.pk}/change/", f"{S}/therapysession/{mine.session.pk}/change/",
-        f"{S}/therapysession/{mine.individual.pk}/change/", AUTOCOMPLETE.format(field="patient"),
-    ]:  # fmt: skip
+        "/admin/patients/patient/",
+        "/admin/programs/enrollment/",
+        f"{S}/groupmembership/",
+        f"{S}/attendance/",
+        f"{S}/progressnote/",
+        f"{S}/reminder/",
+        f"{S}/absencereview/",
+        f"{S}/therapygroup/{mine.group.pk}/change/",
+        f"{S}/therapysession/{mine.session.pk}/change/",
+        f"{S}/therapysession/{mine.individual.pk}/change/",
+        AUTOCOMPLETE.format(field="patient"),
+    ]:
         assert mine.patient.mrn in client.get(url).content.decode(), url
 
 
 def test_another_counselors_group_shows_its_schedule_but_not_its_roster(client, clinic):
     other = clinic.other
-    MembershipFactory(group=other.group, enrollment__counselor=clinic.users["counselor"],
-                      enrollment__patient__legal_last_name="Sharedson")  # fmt: skip
+    MembershipFactory(
+        group=other.group,
+        enrollment__counselor=clinic.users["counselor"],
+        enrollment__patient__legal_last_name="Sharedson",
+    )
     client.force_login(clinic.users["counselor"])
 
     page = client.get(f"{S}/therapygroup/{other.group.pk}/change/").content.decode()
@@ -272,9 +309,14 @@ def test_a_counselor_cannot_post_another_counselors_patient_onto_their_roster(cl
     mine = clinic.mine
     client.force_login(clinic.users["counselor"])
 
-    response = client.post(f"{S}/groupmembership/add/", {
-        "group": mine.group.pk, "patient": clinic.other.patient.pk, "joined_on": timezone.localdate().isoformat(),
-    })  # fmt: skip
+    response = client.post(
+        f"{S}/groupmembership/add/",
+        {
+            "group": mine.group.pk,
+            "patient": clinic.other.patient.pk,
+            "joined_on": timezone.localdate().isoformat(),
+        },
+    )
 
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
@@ -347,8 +389,11 @@ def test_a_superuser_reads_notes_and_each_view_is_audited(client, clinic):
     assert client.get(f"{S}/progressnote/{clinic.other.note.pk}/change/").status_code == 200
 
     audit = AuditEvent.objects.get(action="admin.view")
-    assert (audit.actor, audit.patient_id, audit.object_type) == (superuser, clinic.other.patient.pk,
-                                                                  "clinic_sessions.progressnote")  # fmt: skip
+    assert (audit.actor, audit.patient_id, audit.object_type) == (
+        superuser,
+        clinic.other.patient.pk,
+        "clinic_sessions.progressnote",
+    )
 
 
 # --- The audit trail of admin page views -----------------------------------------------------------------------
@@ -419,8 +464,11 @@ def test_a_change_page_writes_an_audit_row_for_the_patient_it_shows(client, clin
 
     audit = AuditEvent.objects.get(action="admin.view")
     assert (audit.actor, audit.patient_id, audit.object_type, audit.detail) == (
-        counselor, clinic.mine.patient.pk, model, {"model": model}
-    )  # fmt: skip
+        counselor,
+        clinic.mine.patient.pk,
+        model,
+        {"model": model},
+    )
 
 
 def test_a_change_page_sent_back_with_errors_is_audited_too(client, clinic):
@@ -474,19 +522,26 @@ DATED = sorted(
 def test_every_admin_shares_the_clinic_admin_plumbing():
     assert DATED, "no admin drills down by date?"
     outside = [
-        model._meta.label_lower for model, model_admin in admin.site._registry.items()
+        model._meta.label_lower
+        for model, model_admin in admin.site._registry.items()
         if not isinstance(model_admin, ClinicAdminMixin) and model._meta.app_label != "auth"
-    ]  # fmt: skip
+    ]
     assert outside == []
 
 
 @pytest.mark.parametrize(("app_label", "model_name", "field"), DATED)
 @pytest.mark.parametrize(
     "query",
-    ["{f}__year=99999999999", "{f}__year=-1", "{f}__year=9999", "{f}__year=9999&{f}__month=12",
-     "{f}__year=9999&{f}__month=12&{f}__day=31", "{f}__year=2026&{f}__month=13",
-     "{f}__year=2026&{f}__month=99999999999"],
-)  # fmt: skip
+    [
+        "{f}__year=99999999999",
+        "{f}__year=-1",
+        "{f}__year=9999",
+        "{f}__year=9999&{f}__month=12",
+        "{f}__year=9999&{f}__month=12&{f}__day=31",
+        "{f}__year=2026&{f}__month=13",
+        "{f}__year=2026&{f}__month=99999999999",
+    ],
+)
 def test_a_date_out_of_range_in_the_drill_down_comes_back_to_the_list_with_a_message(
     client, app_label, model_name, field, query
 ):
@@ -536,8 +591,9 @@ def test_no_list_filter_offers_patients():
     assert offering == []
 
 
-@pytest.mark.parametrize("url", [f"{S}/progressnote/", f"{S}/therapysession/", f"{S}/reminder/",
-                                 f"{S}/groupmembership/"])  # fmt: skip
+@pytest.mark.parametrize(
+    "url", [f"{S}/progressnote/", f"{S}/therapysession/", f"{S}/reminder/", f"{S}/groupmembership/"]
+)
 def test_a_counselors_scoped_and_audited_lists_run_a_constant_number_of_queries(client, url):
     counselor = UserFactory(role="counselor")
     today = timezone.localdate()
@@ -547,12 +603,15 @@ def test_a_counselors_scoped_and_audited_lists_run_a_constant_number_of_queries(
             member = MembershipFactory(group__facilitator=counselor)
             session = GroupSessionFactory(group=member.group)
             ProgressNoteFactory(attendance__session=session, attendance__enrollment=member.enrollment)
-            Reminder.objects.create(kind="session_reminder", session=session, patient=member.patient,
-                                    due_at=timezone.now())  # fmt: skip
             Reminder.objects.create(
-                kind="daily_digest", staff=counselor, due_at=timezone.now(),
+                kind="session_reminder", session=session, patient=member.patient, due_at=timezone.now()
+            )
+            Reminder.objects.create(
+                kind="daily_digest",
+                staff=counselor,
+                due_at=timezone.now(),
                 for_date=today - datetime.timedelta(days=Reminder.objects.count()),
-            )  # fmt: skip
+            )
 
     client.force_login(counselor)
     add_patients(2)

@@ -38,13 +38,21 @@ def test_one_save_records_the_whole_group_with_narrative_and_signed_notes(client
     a, b, c = MembershipFactory.create_batch(3, group=group)
     client.force_login(counselor)
 
-    response = client.post(url(session), {
-        "narrative": "Coping with cravings.",
-        f"status-{a.patient_id}": "present", f"data-{a.patient_id}": "Shared", f"assessment-{a.patient_id}": "Good",
-        f"plan-{a.patient_id}": "Continue", f"sign-{a.patient_id}": "on",
-        f"status-{b.patient_id}": "late", f"minutes-{b.patient_id}": "150",
-        f"status-{c.patient_id}": "unexcused",
-    }, follow=True)  # fmt: skip
+    response = client.post(
+        url(session),
+        {
+            "narrative": "Coping with cravings.",
+            f"status-{a.patient_id}": "present",
+            f"data-{a.patient_id}": "Shared",
+            f"assessment-{a.patient_id}": "Good",
+            f"plan-{a.patient_id}": "Continue",
+            f"sign-{a.patient_id}": "on",
+            f"status-{b.patient_id}": "late",
+            f"minutes-{b.patient_id}": "150",
+            f"status-{c.patient_id}": "unexcused",
+        },
+        follow=True,
+    )
 
     assert "Attendance and notes saved." in response.content.decode()
     statuses = dict(Attendance.objects.values_list("patient_id", "status"))
@@ -58,10 +66,16 @@ def test_an_invalid_row_shows_its_error_in_place_and_nothing_is_saved(client, co
     a, b = MembershipFactory.create_batch(2, group=group)
     client.force_login(counselor)
 
-    response = client.post(url(session), {
-        "narrative": "Topic", f"status-{a.patient_id}": "present", f"data-{a.patient_id}": "Shared",
-        f"status-{b.patient_id}": "late", f"minutes-{b.patient_id}": "",
-    })  # fmt: skip
+    response = client.post(
+        url(session),
+        {
+            "narrative": "Topic",
+            f"status-{a.patient_id}": "present",
+            f"data-{a.patient_id}": "Shared",
+            f"status-{b.patient_id}": "late",
+            f"minutes-{b.patient_id}": "",
+        },
+    )
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -116,11 +130,16 @@ def test_the_sheet_runs_the_same_queries_for_2_and_12_attendees(client, counselo
 
     def fill(n):
         for member in MembershipFactory.create_batch(n, group=group):
-            attendance = Attendance.objects.create(session=session, patient=member.patient,
-                                                   enrollment=member.enrollment, status="present",
-                                                   minutes_attended=180)  # fmt: skip
-            ProgressNote.objects.create(attendance=attendance, author=counselor, data="d", assessment="a", plan="p",
-                                        signed_at=timezone.now())  # fmt: skip
+            attendance = Attendance.objects.create(
+                session=session,
+                patient=member.patient,
+                enrollment=member.enrollment,
+                status="present",
+                minutes_attended=180,
+            )
+            ProgressNote.objects.create(
+                attendance=attendance, author=counselor, data="d", assessment="a", plan="p", signed_at=timezone.now()
+            )
 
     fill(2)
     with_two = queries_for_page(client, url(session))

@@ -68,8 +68,14 @@ def test_staff_change_their_password(client):
     user = UserFactory(username="jordan")
     sign_in(client, "jordan")
 
-    response = client.post("/password/", {"old_password": PASSWORD, "new_password1": "a much longer secret 42",
-                                          "new_password2": "a much longer secret 42"})  # fmt: skip
+    response = client.post(
+        "/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a much longer secret 42",
+            "new_password2": "a much longer secret 42",
+        },
+    )
 
     user.refresh_from_db()
     assert response.status_code == 302

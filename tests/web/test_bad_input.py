@@ -158,9 +158,13 @@ def test_the_sheet_refuses_a_patient_from_another_group(client, counselor, sessi
     stranger = MembershipFactory(group=TherapyGroupFactory(program=group.program))  # in the program, not the group
     client.force_login(counselor)
 
-    response = client.post(sheet(session), {
-        f"status-{member.patient_id}": "present", f"status-{stranger.patient_id}": "present",
-    })  # fmt: skip
+    response = client.post(
+        sheet(session),
+        {
+            f"status-{member.patient_id}": "present",
+            f"status-{stranger.patient_id}": "present",
+        },
+    )
 
     page = text(response)
     assert response.status_code == 200
@@ -185,8 +189,12 @@ def test_the_sheet_refuses_one_patients_field_twice(client, counselor, session, 
     pid = member.patient_id
     client.force_login(counselor)
     data = {f"status-{pid}": ["present"], f"minutes-{pid}": ["180"], f"data-{pid}": ["Shared."]}
-    data[f"{key}-{pid}"] = {"status": ["present", "unexcused"], "minutes": ["180", "20"], "data": ["A", "B"],
-                            "sign": ["on", "on"]}[key]  # fmt: skip
+    data[f"{key}-{pid}"] = {
+        "status": ["present", "unexcused"],
+        "minutes": ["180", "20"],
+        "data": ["A", "B"],
+        "sign": ["on", "on"],
+    }[key]
 
     response = client.post(sheet(session), data)
 

@@ -12,18 +12,29 @@ TODAY = clinic_time(ORDINARY).date().isoformat()  # the conftest's clock
 
 @pytest.fixture
 def residential(counselor):
-    return EnrollmentFactory(counselor=counselor, patient__primary_counselor=counselor, program__name="Maple House",
-                             program__level_of_care="3.5")  # fmt: skip
+    return EnrollmentFactory(
+        counselor=counselor,
+        patient__primary_counselor=counselor,
+        program__name="Maple House",
+        program__level_of_care="3.5",
+    )
 
 
 def test_a_counselor_steps_a_patient_down_from_the_chart(client, counselor, residential):
     iop = ProgramFactory(name="IOP - Day Track", level_of_care="2.1")
     client.force_login(counselor)
 
-    response = client.post(f"/patients/{residential.patient_id}/transition/", {
-        "to_program": iop.pk, "effective_on": TODAY, "reason": "Met residential goals.", "counselor": "",
-        "override_reason": "",
-    }, follow=True)  # fmt: skip
+    response = client.post(
+        f"/patients/{residential.patient_id}/transition/",
+        {
+            "to_program": iop.pk,
+            "effective_on": TODAY,
+            "reason": "Met residential goals.",
+            "counselor": "",
+            "override_reason": "",
+        },
+        follow=True,
+    )
 
     page = response.content.decode()
     assert "Transition recorded." in page and "Step down on" in page and "IOP - Day Track" in page
@@ -35,9 +46,16 @@ def test_a_broken_rule_shows_on_the_form_and_changes_nothing(client, counselor, 
     EnrollmentFactory(program=full)
     client.force_login(counselor)
 
-    response = client.post(f"/patients/{residential.patient_id}/transition/", {
-        "to_program": full.pk, "effective_on": TODAY, "reason": "Step down", "counselor": "", "override_reason": "",
-    })  # fmt: skip
+    response = client.post(
+        f"/patients/{residential.patient_id}/transition/",
+        {
+            "to_program": full.pk,
+            "effective_on": TODAY,
+            "reason": "Step down",
+            "counselor": "",
+            "override_reason": "",
+        },
+    )
 
     assert response.status_code == 200
     assert "IOP - Evening is full" in response.content.decode()
@@ -58,9 +76,15 @@ def test_bad_input_gets_a_message_not_a_500(client, counselor, residential, data
     iop = ProgramFactory()
     client.force_login(counselor)
 
-    response = client.post(f"/patients/{residential.patient_id}/transition/", {
-        "to_program": iop.pk, "effective_on": TODAY, "reason": "Step down", **data,
-    })  # fmt: skip
+    response = client.post(
+        f"/patients/{residential.patient_id}/transition/",
+        {
+            "to_program": iop.pk,
+            "effective_on": TODAY,
+            "reason": "Step down",
+            **data,
+        },
+    )
 
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -92,10 +116,19 @@ def test_front_desk_cannot_discharge_but_can_book(client, front_desk, counselor,
     client.force_login(front_desk)
 
     assert client.get(f"/patients/{residential.patient_id}/discharge/").status_code == 403
-    response = client.post(f"/patients/{residential.patient_id}/book/", {
-        "kind": "individual", "counselor": counselor.pk, "day": TODAY, "at": "23:30", "duration_minutes": "30",
-        "location": "Office 4", "repeat_every_weeks": "0", "occurrences": "1",
-    })  # fmt: skip
+    response = client.post(
+        f"/patients/{residential.patient_id}/book/",
+        {
+            "kind": "individual",
+            "counselor": counselor.pk,
+            "day": TODAY,
+            "at": "23:30",
+            "duration_minutes": "30",
+            "location": "Office 4",
+            "repeat_every_weeks": "0",
+            "occurrences": "1",
+        },
+    )
     assert response.status_code == 302
     assert TherapySession.objects.filter(patient=residential.patient, kind="individual").exists()
 
@@ -151,10 +184,17 @@ def test_the_action_pages_run_the_same_queries_for_2_and_40_programs_and_staff(c
 
 def registration(counselor, **overrides):
     return {
-        "legal_first_name": "Dana", "legal_last_name": "Whitfield", "preferred_name": "", "date_of_birth": "1988-04-02",
-        "email": "dana@example.com", "phone": "", "primary_counselor": counselor.pk, "intake_date": TODAY,
-        "recommended_level": "2.1", "reminder_consent": "on",
-    } | overrides  # fmt: skip
+        "legal_first_name": "Dana",
+        "legal_last_name": "Whitfield",
+        "preferred_name": "",
+        "date_of_birth": "1988-04-02",
+        "email": "dana@example.com",
+        "phone": "",
+        "primary_counselor": counselor.pk,
+        "intake_date": TODAY,
+        "recommended_level": "2.1",
+        "reminder_consent": "on",
+    } | overrides
 
 
 def test_front_desk_registers_a_patient_in_the_staff_app(client, front_desk, counselor):

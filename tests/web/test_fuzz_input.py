@@ -115,19 +115,28 @@ def world(db):
         session = GroupSessionFactory(group=group)
         later = GroupSessionFactory(group=group, starts_at=NOW + datetime.timedelta(days=2))
         members = [
-            MembershipFactory(group=group, enrollment=EnrollmentFactory(
-                program=program, patient=PatientFactory(primary_counselor=counselor)))
+            MembershipFactory(
+                group=group,
+                enrollment=EnrollmentFactory(program=program, patient=PatientFactory(primary_counselor=counselor)),
+            )
             for _ in range(2)
-        ]  # fmt: skip
+        ]
         outsider = MembershipFactory(group=TherapyGroupFactory()).patient  # on another counselor's group
         newcomer = PatientFactory(primary_counselor=counselor)  # not in care: the admit form
         review = AbsenceReview.objects.create(enrollment=members[0].enrollment, unexcused_absences=3)
         yield {
             "users": {"supervisor": supervisor, "counselor": counselor, "administrator": administrator},
-            "program": program, "other_program": other_program, "group": group, "session": session, "later": later,
-            "p1": members[0].patient, "p2": members[1].patient, "outsider": outsider, "newcomer": newcomer,
+            "program": program,
+            "other_program": other_program,
+            "group": group,
+            "session": session,
+            "later": later,
+            "p1": members[0].patient,
+            "p2": members[1].patient,
+            "outsider": outsider,
+            "newcomer": newcomer,
             "review": review,
-        }  # fmt: skip
+        }
 
 
 def _ids(w, *keys):
@@ -138,8 +147,14 @@ def _row_fields(w, pids):
     statuses = ["present", "late", "left_early", "excused", "unexcused", "cancelled"]
     fields = {"narrative": ["Coping with cravings."]}
     for pid in pids:
-        fields |= {f"status-{pid}": statuses, f"minutes-{pid}": ["30", "180"], f"data-{pid}": ["Shared."],
-                   f"assessment-{pid}": ["Engaged."], f"plan-{pid}": ["Continue."], f"sign-{pid}": ["on"]}  # fmt: skip
+        fields |= {
+            f"status-{pid}": statuses,
+            f"minutes-{pid}": ["30", "180"],
+            f"data-{pid}": ["Shared."],
+            f"assessment-{pid}": ["Engaged."],
+            f"plan-{pid}": ["Continue."],
+            f"sign-{pid}": ["on"],
+        }
     return fields
 
 
@@ -149,78 +164,202 @@ def _attendance_pids(w):
 
 TARGETS = {
     # GET pages with their query parameters
-    "dashboard": Target("get", lambda w: "/", lambda w: {"counselor": [str(w["users"]["counselor"].pk)],
-                                                        "page": ["1", "2"]}),
-    "patients": Target("get", lambda w: "/patients/", lambda w: {
-        "q": [w["p1"].mrn, w["p1"].legal_last_name], "program": _ids(w, "program"), "level": ["2.1", "3.5"],
-        "counselor": [str(w["users"]["counselor"].pk)], "status": ["active", "ended"], "page": ["1", "2"]}),
-    "schedule": Target("get", lambda w: "/schedule/", lambda w: {
-        "week": ["2026-03-09"], "counselor": [str(w["users"]["counselor"].pk)], "program": _ids(w, "program")}),
+    "dashboard": Target(
+        "get", lambda w: "/", lambda w: {"counselor": [str(w["users"]["counselor"].pk)], "page": ["1", "2"]}
+    ),
+    "patients": Target(
+        "get",
+        lambda w: "/patients/",
+        lambda w: {
+            "q": [w["p1"].mrn, w["p1"].legal_last_name],
+            "program": _ids(w, "program"),
+            "level": ["2.1", "3.5"],
+            "counselor": [str(w["users"]["counselor"].pk)],
+            "status": ["active", "ended"],
+            "page": ["1", "2"],
+        },
+    ),
+    "schedule": Target(
+        "get",
+        lambda w: "/schedule/",
+        lambda w: {
+            "week": ["2026-03-09"],
+            "counselor": [str(w["users"]["counselor"].pk)],
+            "program": _ids(w, "program"),
+        },
+    ),
     "census": Target("get", lambda w: "/census/", lambda w: {}),
     "chart": Target("get", lambda w: f"/patients/{w['p1'].pk}/", lambda w: {}),
     "session page": Target("get", lambda w: f"/sessions/{w['session'].pk}/", lambda w: {}),
     "attendance page": Target("get", lambda w: f"/sessions/{w['session'].pk}/attendance/", lambda w: {}),
     "form pages": Target("get", lambda w: f"/patients/{w['p1'].pk}/book/", lambda w: {}),
     # forms
-    "register": Target("post", lambda w: "/patients/new/", lambda w: {
-        "legal_first_name": ["Dana"], "legal_last_name": ["Reyes"], "preferred_name": ["D"],
-        "date_of_birth": ["1990-05-01"], "email": ["dana@example.com"], "phone": ["555-0100"],
-        "primary_counselor": [str(w["users"]["counselor"].pk)], "intake_date": ["2026-03-01"],
-        "needs_withdrawal_management": ["on"], **{d: ["0", "2", "4"] for d in ASAM_DIMENSIONS},
-        "recommended_level": ["2.1"], "reminder_consent": ["on"]}, roles=("supervisor",)),
-    "admit": Target("post", lambda w: f"/patients/{w['newcomer'].pk}/admit/", lambda w: {
-        "program": _ids(w, "program", "other_program"), "admitted_on": ["2026-03-10", "2026-03-01"],
-        "counselor": [str(w["users"]["counselor"].pk)], "override_reason": ["Reviewed."]}),
-    "transition": Target("post", lambda w: f"/patients/{w['p1'].pk}/transition/", lambda w: {
-        "to_program": _ids(w, "other_program"), "effective_on": ["2026-03-10"], "reason": ["Stepping down."],
-        "counselor": [str(w["users"]["counselor"].pk)], "override_reason": ["Reviewed."]}),
-    "discharge": Target("post", lambda w: f"/patients/{w['p2'].pk}/discharge/", lambda w: {
-        "reason": [str(n) for n in range(1, 8)], "discharged_on": ["2026-03-10"], "note": ["Completed."]}),
-    "book": Target("post", lambda w: f"/patients/{w['p1'].pk}/book/", lambda w: {
-        "kind": ["individual", "family", "check_in"], "counselor": [str(w["users"]["counselor"].pk)],
-        "day": ["2026-03-12"], "at": ["10:00", "14:30"], "duration_minutes": ["50"], "location": ["Office 3"],
-        "video_link": ["https://video.example/room"], "repeat_every_weeks": ["0", "2"], "occurrences": ["1", "3"]}),
+    "register": Target(
+        "post",
+        lambda w: "/patients/new/",
+        lambda w: {
+            "legal_first_name": ["Dana"],
+            "legal_last_name": ["Reyes"],
+            "preferred_name": ["D"],
+            "date_of_birth": ["1990-05-01"],
+            "email": ["dana@example.com"],
+            "phone": ["555-0100"],
+            "primary_counselor": [str(w["users"]["counselor"].pk)],
+            "intake_date": ["2026-03-01"],
+            "needs_withdrawal_management": ["on"],
+            **{d: ["0", "2", "4"] for d in ASAM_DIMENSIONS},
+            "recommended_level": ["2.1"],
+            "reminder_consent": ["on"],
+        },
+        roles=("supervisor",),
+    ),
+    "admit": Target(
+        "post",
+        lambda w: f"/patients/{w['newcomer'].pk}/admit/",
+        lambda w: {
+            "program": _ids(w, "program", "other_program"),
+            "admitted_on": ["2026-03-10", "2026-03-01"],
+            "counselor": [str(w["users"]["counselor"].pk)],
+            "override_reason": ["Reviewed."],
+        },
+    ),
+    "transition": Target(
+        "post",
+        lambda w: f"/patients/{w['p1'].pk}/transition/",
+        lambda w: {
+            "to_program": _ids(w, "other_program"),
+            "effective_on": ["2026-03-10"],
+            "reason": ["Stepping down."],
+            "counselor": [str(w["users"]["counselor"].pk)],
+            "override_reason": ["Reviewed."],
+        },
+    ),
+    "discharge": Target(
+        "post",
+        lambda w: f"/patients/{w['p2'].pk}/discharge/",
+        lambda w: {"reason": [str(n) for n in range(1, 8)], "discharged_on": ["2026-03-10"], "note": ["Completed."]},
+    ),
+    "book": Target(
+        "post",
+        lambda w: f"/patients/{w['p1'].pk}/book/",
+        lambda w: {
+            "kind": ["individual", "family", "check_in"],
+            "counselor": [str(w["users"]["counselor"].pk)],
+            "day": ["2026-03-12"],
+            "at": ["10:00", "14:30"],
+            "duration_minutes": ["50"],
+            "location": ["Office 3"],
+            "video_link": ["https://video.example/room"],
+            "repeat_every_weeks": ["0", "2"],
+            "occurrences": ["1", "3"],
+        },
+    ),
     "consent": Target("post", lambda w: f"/patients/{w['p1'].pk}/consent/", lambda w: {"action": ["give", "revoke"]}),
-    "review": Target("post", lambda w: f"/patients/{w['p1'].pk}/reviews/{w['review'].pk}/resolve/", lambda w: {
-        "outcome": ["Called; plan agreed."]}),
+    "review": Target(
+        "post",
+        lambda w: f"/patients/{w['p1'].pk}/reviews/{w['review'].pk}/resolve/",
+        lambda w: {"outcome": ["Called; plan agreed."]},
+    ),
     "cancel": Target("post", lambda w: f"/sessions/{w['later'].pk}/cancel/", lambda w: {"reason": ["Snow day."]}),
-    "attendance sheet": Target("post", lambda w: f"/sessions/{w['session'].pk}/attendance/",
-                               lambda w: _row_fields(w, _attendance_pids(w))),
-    "attendance row": Target("post", lambda w: f"/sessions/{w['session'].pk}/attendance/{w['p1'].pk}/",
-                             lambda w: _row_fields(w, _attendance_pids(w))),
-    "password": Target("post", lambda w: "/password/", lambda w: {
-        "old_password": ["correct horse battery"], "new_password1": ["a long new passphrase 42"],
-        "new_password2": ["a long new passphrase 42"]}),
+    "attendance sheet": Target(
+        "post", lambda w: f"/sessions/{w['session'].pk}/attendance/", lambda w: _row_fields(w, _attendance_pids(w))
+    ),
+    "attendance row": Target(
+        "post",
+        lambda w: f"/sessions/{w['session'].pk}/attendance/{w['p1'].pk}/",
+        lambda w: _row_fields(w, _attendance_pids(w)),
+    ),
+    "password": Target(
+        "post",
+        lambda w: "/password/",
+        lambda w: {
+            "old_password": ["correct horse battery"],
+            "new_password1": ["a long new passphrase 42"],
+            "new_password2": ["a long new passphrase 42"],
+        },
+    ),
     "logout": Target("post", lambda w: "/logout/", lambda w: {}),
     # signed out
-    "login": Target("post", lambda w: "/login/", lambda w: {
-        "username": [w["users"]["counselor"].username], "password": ["correct horse battery"], "next": ["/"]},
-        roles=("anonymous",)),
+    "login": Target(
+        "post",
+        lambda w: "/login/",
+        lambda w: {
+            "username": [w["users"]["counselor"].username],
+            "password": ["correct horse battery"],
+            "next": ["/"],
+        },
+        roles=("anonymous",),
+    ),
     "opt-out page": Target("get", lambda w: f"/stop/{opt_out_token(w['p1'])}/", lambda w: {}, roles=("anonymous",)),
-    "opt-out post": Target("post", lambda w: f"/stop/{opt_out_token(w['p1'])}/", lambda w: {},
-                           roles=("anonymous",)),
+    "opt-out post": Target("post", lambda w: f"/stop/{opt_out_token(w['p1'])}/", lambda w: {}, roles=("anonymous",)),
     # the admin: search, ordering, page and filters (not the date hierarchy's __year, handled with the admin)
-    "admin patients": Target("get", lambda w: "/admin/patients/patient/", lambda w: {
-        "q": [w["p1"].mrn, "Re"], "o": ["1", "-2", "1.2"], "p": ["1", "2"],
-        "needs_withdrawal_management__exact": ["1", "0"], "recommended_level__exact": ["2.1"],
-        "primary_counselor__id__exact": [str(w["users"]["counselor"].pk)]}, roles=("supervisor", "administrator")),
-    "admin sessions": Target("get", lambda w: "/admin/clinic_sessions/therapysession/", lambda w: {
-        "q": ["x"], "o": ["1", "-3"], "p": ["1"], "kind__exact": ["group"], "status__exact": ["scheduled"],
-        "program__id__exact": _ids(w, "program"), "billing_code__exact": ["90853"]},
-        roles=("supervisor", "counselor")),
-    "admin enrollments": Target("get", lambda w: "/admin/programs/enrollment/", lambda w: {
-        "q": [w["p1"].mrn], "o": ["2"], "p": ["1"], "status__exact": ["active"],
-        "program__id__exact": _ids(w, "program"), "discharge_reason__exact": ["1"]},
-        roles=("supervisor", "counselor")),
-    "admin audit": Target("get", lambda w: "/admin/clinic/auditevent/", lambda w: {
-        "q": [str(w["p1"].pk), "patient.view"], "o": ["1"], "p": ["1"], "action": ["patient.view"],
-        "actor__id__exact": [str(w["users"]["supervisor"].pk)], "at__gte": ["2026-03-10"], "at__lt": ["2026-03-11"]},
-        roles=("administrator",)),
-    "admin autocomplete": Target("get", lambda w: "/admin/autocomplete/", lambda w: {
-        "term": [w["p1"].legal_last_name[:3]], "page": ["1", "2"], "app_label": ["clinic_sessions"],
-        "model_name": ["groupmembership"], "field_name": ["patient", "group"]},
-        roles=("supervisor", "counselor")),
-}  # fmt: skip
+    "admin patients": Target(
+        "get",
+        lambda w: "/admin/patients/patient/",
+        lambda w: {
+            "q": [w["p1"].mrn, "Re"],
+            "o": ["1", "-2", "1.2"],
+            "p": ["1", "2"],
+            "needs_withdrawal_management__exact": ["1", "0"],
+            "recommended_level__exact": ["2.1"],
+            "primary_counselor__id__exact": [str(w["users"]["counselor"].pk)],
+        },
+        roles=("supervisor", "administrator"),
+    ),
+    "admin sessions": Target(
+        "get",
+        lambda w: "/admin/clinic_sessions/therapysession/",
+        lambda w: {
+            "q": ["x"],
+            "o": ["1", "-3"],
+            "p": ["1"],
+            "kind__exact": ["group"],
+            "status__exact": ["scheduled"],
+            "program__id__exact": _ids(w, "program"),
+            "billing_code__exact": ["90853"],
+        },
+        roles=("supervisor", "counselor"),
+    ),
+    "admin enrollments": Target(
+        "get",
+        lambda w: "/admin/programs/enrollment/",
+        lambda w: {
+            "q": [w["p1"].mrn],
+            "o": ["2"],
+            "p": ["1"],
+            "status__exact": ["active"],
+            "program__id__exact": _ids(w, "program"),
+            "discharge_reason__exact": ["1"],
+        },
+        roles=("supervisor", "counselor"),
+    ),
+    "admin audit": Target(
+        "get",
+        lambda w: "/admin/clinic/auditevent/",
+        lambda w: {
+            "q": [str(w["p1"].pk), "patient.view"],
+            "o": ["1"],
+            "p": ["1"],
+            "action": ["patient.view"],
+            "actor__id__exact": [str(w["users"]["supervisor"].pk)],
+            "at__gte": ["2026-03-10"],
+            "at__lt": ["2026-03-11"],
+        },
+        roles=("administrator",),
+    ),
+    "admin autocomplete": Target(
+        "get",
+        lambda w: "/admin/autocomplete/",
+        lambda w: {
+            "term": [w["p1"].legal_last_name[:3]],
+            "page": ["1", "2"],
+            "app_label": ["clinic_sessions"],
+            "model_name": ["groupmembership"],
+            "field_name": ["patient", "group"],
+        },
+        roles=("supervisor", "counselor"),
+    ),
+}
 
 
 # Django warns (the suite makes warnings errors) when a date filter on a datetime gets a naive date, and when the

@@ -27,9 +27,15 @@ def _clock(time_machine):
 def book(counselor, enrollment, day=TODAY, hour=15):
     """Front desk books the session: the counselor may see a patient of a colleague's caseload this way."""
     return counseling_book(
-        acting_user=UserFactory(role="front_desk"), patient=enrollment.patient, counselor=counselor,
-        kind="individual", day=day, at=datetime.time(hour), duration_minutes=50, location="Office 3",
-    )[0]  # fmt: skip
+        acting_user=UserFactory(role="front_desk"),
+        patient=enrollment.patient,
+        counselor=counselor,
+        kind="individual",
+        day=day,
+        at=datetime.time(hour),
+        duration_minutes=50,
+        location="Office 3",
+    )[0]
 
 
 def shown(action):
@@ -109,10 +115,15 @@ def test_the_audit_trail_of_a_patient_finds_the_lists_that_showed_them(client, a
     client.force_login(administrator)
 
     found = client.get(f"/admin/clinic/auditevent/?q={patient.pk}").content.decode()
-    exported = client.post(f"/admin/clinic/auditevent/?q={patient.pk}", {
-        "action": "export_csv", "select_across": "1", "index": "0",
-        "_selected_action": list(AuditEvent.objects.values_list("pk", flat=True)),
-    })  # fmt: skip
+    exported = client.post(
+        f"/admin/clinic/auditevent/?q={patient.pk}",
+        {
+            "action": "export_csv",
+            "select_across": "1",
+            "index": "0",
+            "_selected_action": list(AuditEvent.objects.values_list("pk", flat=True)),
+        },
+    )
 
     assert "patient.list" in found and "patient.view" in found
     rows = list(csv.reader(io.StringIO(exported.content.decode())))[1:]

@@ -22,14 +22,16 @@ pytestmark = pytest.mark.django_db
 
 def caseload_patient(counselor, **kwargs):
     """An IOP patient of `counselor` on a group roster, with attendance and a draft note."""
-    enrollment = EnrollmentFactory(counselor=counselor, patient__primary_counselor=counselor,
-                                   program__level_of_care="2.1", **kwargs)  # fmt: skip
+    enrollment = EnrollmentFactory(
+        counselor=counselor, patient__primary_counselor=counselor, program__level_of_care="2.1", **kwargs
+    )
     group = TherapyGroupFactory(program=enrollment.program, facilitator=counselor)
     member = MembershipFactory(group=group, enrollment=enrollment)
     session = GroupSessionFactory(group=group, starts_at=timezone.now() - datetime.timedelta(days=1))
     GroupSessionFactory(group=group, starts_at=timezone.now() + datetime.timedelta(days=1))
-    attendance = Attendance.objects.create(session=session, patient=member.patient, enrollment=enrollment,
-                                           status="unexcused", minutes_attended=0)  # fmt: skip
+    attendance = Attendance.objects.create(
+        session=session, patient=member.patient, enrollment=enrollment, status="unexcused", minutes_attended=0
+    )
     ProgressNote.objects.create(attendance=attendance, author=counselor, data="d", assessment="a", plan="p")
     return enrollment
 
@@ -199,8 +201,9 @@ def test_the_chart_runs_the_same_queries_for_a_short_and_a_long_history(client, 
     short = caseload_patient(counselor)
     long = caseload_patient(counselor)
     for days in range(2, 40):
-        session = GroupSessionFactory(group=long.group_memberships.get().group,
-                                      starts_at=timezone.now() - datetime.timedelta(days=days))  # fmt: skip
+        session = GroupSessionFactory(
+            group=long.group_memberships.get().group, starts_at=timezone.now() - datetime.timedelta(days=days)
+        )
         note = ProgressNoteFactory(author=counselor, attendance__session=session, attendance__enrollment=long)
         note.addenda.create(author=counselor, text="later")
     client.force_login(counselor)

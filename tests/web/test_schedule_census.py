@@ -28,8 +28,9 @@ def at(days, hour=10):
 
 
 def test_the_week_shows_each_days_sessions(client, counselor):
-    tuesday = GroupSessionFactory(group__facilitator=counselor, facilitator=counselor, starts_at=at(1),
-                                  group__title="Relapse Prevention AM")  # fmt: skip
+    tuesday = GroupSessionFactory(
+        group__facilitator=counselor, facilitator=counselor, starts_at=at(1), group__title="Relapse Prevention AM"
+    )
     client.force_login(counselor)
 
     page = client.get(f"/schedule/?week={monday().isoformat()}&counselor={counselor.pk}").content.decode()
@@ -43,9 +44,16 @@ def test_individual_sessions_hide_names_outside_the_caseload(client, counselor):
 
     other_counselor = UserFactory(role="counselor")
     patient = EnrollmentFactory(patient__legal_last_name="Whitfield", counselor=other_counselor).patient
-    counseling_book(acting_user=other_counselor, patient=patient, counselor=other_counselor, kind="individual",
-                    day=monday() + datetime.timedelta(days=8), at=datetime.time(10), duration_minutes=50,
-                    location="Office")  # fmt: skip
+    counseling_book(
+        acting_user=other_counselor,
+        patient=patient,
+        counselor=other_counselor,
+        kind="individual",
+        day=monday() + datetime.timedelta(days=8),
+        at=datetime.time(10),
+        duration_minutes=50,
+        location="Office",
+    )
     client.force_login(counselor)
 
     page = client.get(f"/schedule/?week={(monday() + datetime.timedelta(days=7)).isoformat()}").content.decode()
@@ -67,8 +75,13 @@ def test_the_schedule_runs_the_same_queries_for_2_and_40_sessions(client, superv
 def test_front_desk_cancels_a_session_with_a_reason_and_its_reminders_stop(client, front_desk):
     member = MembershipFactory()
     session = GroupSessionFactory(group=member.group, starts_at=timezone.now() + datetime.timedelta(days=2))
-    reminder = Reminder.objects.create(kind="session_reminder", session=session, patient=member.patient,
-                                       lead_hours=24, due_at=timezone.now() + datetime.timedelta(days=1))  # fmt: skip
+    reminder = Reminder.objects.create(
+        kind="session_reminder",
+        session=session,
+        patient=member.patient,
+        lead_hours=24,
+        due_at=timezone.now() + datetime.timedelta(days=1),
+    )
     client.force_login(front_desk)
 
     empty = client.post(f"/sessions/{session.pk}/cancel/", {"reason": ""}, follow=True)
@@ -94,8 +107,10 @@ def test_a_counselor_cannot_cancel_a_colleagues_session(client, counselor):
 def test_the_census_counts_capacity_and_this_weeks_movements(client, supervisor):
     residential = ProgramFactory(name="Maple House", level_of_care="3.5", capacity=4)
     iop = ProgramFactory(name="IOP - Day Track", level_of_care="2.1", capacity=10)
-    stays = [EnrollmentFactory(program=residential, admitted_on=timezone.localdate() - datetime.timedelta(days=30))
-             for _ in range(3)]  # fmt: skip
+    stays = [
+        EnrollmentFactory(program=residential, admitted_on=timezone.localdate() - datetime.timedelta(days=30))
+        for _ in range(3)
+    ]
     enrollment_transition(acting_user=supervisor, enrollment=stays[0], to_program=iop, reason="Step down")
     enrollment_discharge(acting_user=supervisor, enrollment=stays[1], reason=1)
     client.force_login(supervisor)

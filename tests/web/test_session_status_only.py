@@ -18,11 +18,19 @@ def held_individual_session(counselor):
     """An individual session held an hour ago, the patient present."""
     enrollment = EnrollmentFactory(counselor=counselor)
     start = timezone.localtime() - datetime.timedelta(hours=1)  # the clock is pinned to mid-afternoon below
-    [session] = counseling_book(acting_user=counselor, patient=enrollment.patient, counselor=counselor,
-                                kind="individual", day=start.date(), at=start.time().replace(second=0, microsecond=0),
-                                duration_minutes=50, location="Office 4")  # fmt: skip
-    Attendance.objects.create(session=session, patient=enrollment.patient, enrollment=enrollment, status="present",
-                              minutes_attended=50)  # fmt: skip
+    [session] = counseling_book(
+        acting_user=counselor,
+        patient=enrollment.patient,
+        counselor=counselor,
+        kind="individual",
+        day=start.date(),
+        at=start.time().replace(second=0, microsecond=0),
+        duration_minutes=50,
+        location="Office 4",
+    )
+    Attendance.objects.create(
+        session=session, patient=enrollment.patient, enrollment=enrollment, status="present", minutes_attended=50
+    )
     session.status = "held"
     session.save(update_fields=["status"])
     return session

@@ -96,8 +96,10 @@ class Command(BaseCommand):
             client = redis.Redis.from_url(broker)
             for key in client.scan_iter(match=f"{prefix}*"):
                 client.delete(key)
-        self.stdout.write(f"worker: {count} reminders planned and sent in {elapsed:.1f} s = {worker_rate:.0f}/s; "
-                          f"received {len(received)}, duplicates {duplicates}")  # fmt: skip
+        self.stdout.write(
+            f"worker: {count} reminders planned and sent in {elapsed:.1f} s = {worker_rate:.0f}/s; "
+            f"received {len(received)}, duplicates {duplicates}"
+        )
         self.stdout.write(f"plain smtplib loop, same messages, same sink: {plain_rate:.0f}/s")
         self.stdout.write(f"ratio plain/worker: {plain_rate / worker_rate:.1f}x")
         if duplicates or len(set(received)) != count:
@@ -105,47 +107,88 @@ class Command(BaseCommand):
 
     def _start_worker(self, broker: str, prefix: str, port: int, workdir: Path) -> subprocess.Popen:
         env = {
-            **os.environ, "CELERY_BROKER_URL": broker, "CELERY_BROKER_KEY_PREFIX": prefix,
-            "EMAIL_URL": f"smtp://127.0.0.1:{port}", "VAR_DIR": str(workdir),
-            "REMINDER_BEAT_SECONDS": "1", "REMINDER_QUIET_START": "00:00", "REMINDER_QUIET_END": "00:00",
-        }  # fmt: skip
+            **os.environ,
+            "CELERY_BROKER_URL": broker,
+            "CELERY_BROKER_KEY_PREFIX": prefix,
+            "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+            "VAR_DIR": str(workdir),
+            "REMINDER_BEAT_SECONDS": "1",
+            "REMINDER_QUIET_START": "00:00",
+            "REMINDER_QUIET_END": "00:00",
+        }
         log = open(workdir / "worker.log", "w")  # noqa: SIM115 - lives as long as the worker
         return subprocess.Popen(  # noqa: S603 - a fixed command line
-            [sys.executable, "-m", "celery", "-A", "clinic", "worker", "--beat", "--pool=solo", "--loglevel=WARNING",
-             "--schedule", str(workdir / "beat")],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "clinic",
+                "worker",
+                "--beat",
+                "--pool=solo",
+                "--loglevel=WARNING",
+                "--schedule",
+                str(workdir / "beat"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     @transaction.atomic
     def _make_due_session(self, count: int) -> None:
         """One group of `count` consenting patients whose session's 24-hour reminder fell due a minute ago."""
         counselor, _ = User.objects.get_or_create(username="bench-counselor", defaults={"role": "counselor"})
-        program = Program.objects.create(name=f"Bench {time.time()}", level_of_care="2.1", site="Bench", capacity=count,
-                                         reminder_lead_hours=[24])  # fmt: skip
+        program = Program.objects.create(
+            name=f"Bench {time.time()}", level_of_care="2.1", site="Bench", capacity=count, reminder_lead_hours=[24]
+        )
         today = timezone.localdate()
         mrns = set()
         while len(mrns) < count:
             mrns.add(new_mrn())
         patients = Patient.objects.bulk_create(
-            Patient(mrn=mrn, legal_first_name="Pat", legal_last_name=f"Bench{n}", date_of_birth=datetime.date(
-                1990, 1, 1), email=f"pat{n}@example.com", intake_date=today, reminder_consent_given_at=timezone.now())
+            Patient(
+                mrn=mrn,
+                legal_first_name="Pat",
+                legal_last_name=f"Bench{n}",
+                date_of_birth=datetime.date(1990, 1, 1),
+                email=f"pat{n}@example.com",
+                intake_date=today,
+                reminder_consent_given_at=timezone.now(),
+            )
             for n, mrn in enumerate(mrns)
-        )  # fmt: skip
+        )
         enrollments = Enrollment.objects.bulk_create(
             Enrollment(patient=p, program=program, admitted_on=today) for p in patients
         )
         group = TherapyGroup.objects.create(
-            program=program, title="Bench group", facilitator=counselor, weekdays=[1], start_time=datetime.time(9),
-            duration_minutes=60, location="Room 1", capacity=count, starts_on=today,
-        )  # fmt: skip
+            program=program,
+            title="Bench group",
+            facilitator=counselor,
+            weekdays=[1],
+            start_time=datetime.time(9),
+            duration_minutes=60,
+            location="Room 1",
+            capacity=count,
+            starts_on=today,
+        )
         GroupMembership.objects.bulk_create(
             GroupMembership(group=group, patient=e.patient, enrollment=e, joined_on=today) for e in enrollments
         )
         TherapySession.objects.create(
-            kind=SessionKind.GROUP, program=program, group=group, occurrence_date=today + datetime.timedelta(days=1),
-            starts_at=timezone.now() + datetime.timedelta(hours=24, minutes=-1), duration_minutes=60,
-            facilitator=counselor, location="Room 1", billing_code="90853",
-        )  # fmt: skip
+            kind=SessionKind.GROUP,
+            program=program,
+            group=group,
+            occurrence_date=today + datetime.timedelta(days=1),
+            starts_at=timezone.now() + datetime.timedelta(hours=24, minutes=-1),
+            duration_minutes=60,
+            facilitator=counselor,
+            location="Room 1",
+            billing_code="90853",
+        )
 
     def _plain_loop(self, port: int, count: int) -> float:
         """The same rendered messages, sent one after another over one smtplib connection."""
