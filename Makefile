@@ -32,6 +32,7 @@ test: $(VENV)/.test-deps
 lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 # The README's deployment steps with production settings, in a throwaway VAR_DIR: collectstatic with the hashed

@@ -14,7 +14,7 @@ import time
 import psycopg
 from psycopg import sql
 
-# Also checked by sessions/management/commands/benchmark_reminders.py.
+# Also checked by demo/management/commands/benchmark_reminders.py.
 MARK = "clinic benchmark: throwaway database, made and dropped by bin/throwaway_db.py"
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
 

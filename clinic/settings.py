@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "patients",
     "programs",
     "sessions.apps.SessionsConfig",
+    "staff",
+    "demo",
 ]
 
 MIDDLEWARE = [

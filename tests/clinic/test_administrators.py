@@ -108,7 +108,7 @@ def test_an_administrator_cannot_change_a_superusers_account_or_password(client,
 
 
 def test_a_superuser_is_no_clinician_on_the_staff_pages_whatever_its_role(client):
-    from tests.web.test_pages import caseload_patient
+    from tests.staff.test_pages import caseload_patient
 
     enrollment = caseload_patient(UserFactory(role="counselor"))
     # createsuperuser leaves the default role, counselor.

@@ -91,7 +91,7 @@ def schedule(request):
     query.pop("week", None)
     return render(
         request,
-        "clinic/schedule.html",
+        "staff/schedule.html",
         {
             "form": form,
             "days": days,
@@ -119,7 +119,7 @@ def session_detail(request, pk: int):
     clinician = is_clinician(request.user)
     return render(
         request,
-        "clinic/session.html",
+        "staff/session.html",
         {
             "session": session,
             "patients": patients,

@@ -91,7 +91,7 @@ def dashboard(request):
     )
     return render(
         request,
-        "clinic/dashboard.html",
+        "staff/dashboard.html",
         {
             "page": page,
             "rows": rows,

@@ -17,7 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.audit import audit_record
-from clinic.demo.data import (
+from clinic.levels import LevelOfCare as L
+from clinic.models import Role, User
+from demo.data import (
     APPROACHES,
     DEMO_PASSWORD,
     EXTRA_COUNSELOR_NAMES,
@@ -31,9 +33,7 @@ from clinic.demo.data import (
     TRANSITION_REASONS,
     ProgramSpec,
 )
-from clinic.demo.sessions import seed_sessions
-from clinic.levels import LevelOfCare as L
-from clinic.models import Role, User
+from demo.sessions import seed_sessions
 from patients.models import Patient, luhn_check_digit
 from programs.models import (
     Approach,
@@ -232,7 +232,7 @@ def _patient(
     )
 
 
-def seed(*, patients: int, seed: int = 2026, out=None) -> dict[str, int]:
+def seed_clinic(*, patients: int, seed: int = 2026, out=None) -> dict[str, int]:
     """Add `patients` demo patients (and the staff and programs, when missing). Returns counts."""
     started = time.monotonic()
     rng = random.Random(seed + Patient.objects.count())

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic import demo
+from demo.seed import already_loaded, seed_clinic
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, patients, if_empty, seed, **options):
         if patients < 0:
             raise CommandError("--patients must be zero or more.")
-        if if_empty and demo.already_loaded():
+        if if_empty and already_loaded():
             self.stdout.write("Demo data already loaded: nothing added.")
             return
-        demo.seed(patients=patients, seed=seed, out=self.stdout)
+        seed_clinic(patients=patients, seed=seed, out=self.stdout)

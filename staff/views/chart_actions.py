@@ -5,7 +5,6 @@ saved."""
 
 import datetime
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,58 +14,15 @@ from django.views.decorators.http import require_POST
 
 from clinic.audit import audit_record
 from clinic.errors import DomainError
-from clinic.models import Role, User
 from clinic.roles import is_clinician
-from patients.models import ASAM_DIMENSIONS, Patient
 from patients.selectors import patients_visible_to
 from patients.services import patient_give_reminder_consent, patient_register, patient_revoke_reminder_consent
-from programs.models import DischargeReason, Enrollment, EnrollmentStatus, Program
+from programs.models import Enrollment, EnrollmentStatus, Program
 from programs.services import enrollment_admit, enrollment_discharge, enrollment_transition
-from sessions.models import AbsenceReview, SessionKind
+from sessions.models import AbsenceReview
 from sessions.services.attendance import absence_review_resolve
 from sessions.services.counseling import counseling_book
-
-
-def _clinicians():
-    return User.objects.filter(is_active=True, role__in=[Role.COUNSELOR, Role.SUPERVISOR]).order_by("last_name")
-
-
-class AdmitForm(forms.Form):
-    program = forms.ModelChoiceField(Program.objects.filter(is_active=True).order_by("name"))
-    admitted_on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
-    counselor = forms.ModelChoiceField(_clinicians(), required=False, help_text="Defaults to the primary counselor.")
-    override_reason = forms.CharField(
-        label="Supervisor override",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        help_text="Supervisors only: why a patient flagged for withdrawal management may go to this level.",
-    )
-
-
-class TransitionForm(forms.Form):
-    to_program = forms.ModelChoiceField(Program.objects.filter(is_active=True).order_by("name"), label="Move to")
-    effective_on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label="Clinical reason", widget=forms.Textarea(attrs={"rows": 3}))
-    counselor = forms.ModelChoiceField(_clinicians(), required=False, help_text="Defaults to the current one.")
-    override_reason = AdmitForm.base_fields["override_reason"]
-
-
-class DischargeForm(forms.Form):
-    reason = forms.TypedChoiceField(choices=DischargeReason.choices, coerce=int, label="TEDS reason")
-    discharged_on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Discharge note")
-
-
-class BookForm(forms.Form):
-    kind = forms.ChoiceField(choices=[c for c in SessionKind.choices if c[0] != SessionKind.GROUP])
-    counselor = forms.ModelChoiceField(_clinicians())
-    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    at = forms.TimeField(label="Time (clinic time)", widget=forms.TimeInput(attrs={"type": "time"}))
-    duration_minutes = forms.IntegerField(min_value=5, max_value=600, initial=50)
-    location = forms.CharField(label="Room", required=False)
-    video_link = forms.URLField(required=False, assume_scheme="https")
-    repeat_every_weeks = forms.IntegerField(min_value=0, max_value=8, initial=0, help_text="0 for a single session.")
-    occurrences = forms.IntegerField(min_value=1, max_value=26, initial=1)
+from staff.forms import AdmitForm, BookForm, DischargeForm, RegisterForm, TransitionForm
 
 
 def _patient(request, pk):
@@ -94,7 +50,7 @@ def _form_page(request, patient, form, *, title: str, done: str, action, clinica
         else:
             messages.success(request, done)
             return redirect("patient-chart", patient.pk)
-    return render(request, "patients/action.html", {"form": form, "patient": patient, "title": title})
+    return render(request, "staff/patient_action.html", {"form": form, "patient": patient, "title": title})
 
 
 @login_required
@@ -203,30 +159,6 @@ def review_resolve(request, pk: int, review_id: int):
     return redirect("patient-chart", patient.pk)
 
 
-class RegisterForm(forms.ModelForm):
-    reminder_consent = forms.BooleanField(required=False, label="Consents to reminder emails")
-
-    class Meta:
-        model = Patient
-        fields = [
-            "legal_first_name",
-            "legal_last_name",
-            "preferred_name",
-            "date_of_birth",
-            "email",
-            "phone",
-            "primary_counselor",
-            "intake_date",
-            "needs_withdrawal_management",
-            *ASAM_DIMENSIONS,
-            "recommended_level",
-        ]
-        widgets = {
-            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
-            "intake_date": forms.DateInput(attrs={"type": "date"}),
-        }
-
-
 @login_required
 def patient_register_view(request):
     """Front desk, supervisors and administrators register a patient; the MRN is generated."""
@@ -242,4 +174,4 @@ def patient_register_view(request):
         else:
             messages.success(request, f"Registered with MRN {patient.mrn}.")
             return redirect("patient-chart", patient.pk)
-    return render(request, "patients/register.html", {"form": form})
+    return render(request, "staff/patient_register.html", {"form": form})

@@ -86,7 +86,7 @@ def patient_list(request):
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(actor=request.user, action="patient.list", patient_ids=[p.pk for p in page], page=page.number)
     query = urlencode({name: data[name] for name in (*URL_FILTERS, "search") if data.get(name)})
-    return render(request, "patients/list.html", {"form": form, "page": page, "query": query})
+    return render(request, "staff/patient_list.html", {"form": form, "page": page, "query": query})
 
 
 def _patient_search(request):
@@ -117,7 +117,7 @@ def patient_chart(request, pk: int):
     screening = [(label, getattr(patient, name)) for name, label in ASAM_DIMENSIONS.items()]
     return render(
         request,
-        "patients/chart.html",
+        "staff/patient_chart.html",
         {
             "chart": chart,
             "patient": patient,

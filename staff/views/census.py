@@ -38,7 +38,7 @@ def census(request):
     labels = dict(DischargeReason.choices)
     return render(
         request,
-        "clinic/census.html",
+        "staff/census.html",
         {
             "programs": programs,
             "monday": monday,

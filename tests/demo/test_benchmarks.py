@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from psycopg import sql
 
+from demo.management.commands import benchmark_reminders
 from patients.models import Patient
-from sessions.management.commands import benchmark_reminders
 from tests.conftest import require_service
 
 ROOT = Path(__file__).resolve().parents[2]

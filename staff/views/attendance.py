@@ -186,7 +186,7 @@ def attendance_sheet(request, pk: int):
             }
     return render(
         request,
-        "clinic/attendance.html",
+        "staff/attendance.html",
         {
             "session": session,
             "rows": rows,
@@ -226,5 +226,5 @@ def attendance_row(request, pk: int, patient_id: int):
     except DomainError as error:
         row.error = error.message
     return render(
-        request, "clinic/_attendance_row.html", {"row": row, "session": session, "statuses": AttendanceStatus.choices}
+        request, "staff/_attendance_row.html", {"row": row, "session": session, "statuses": AttendanceStatus.choices}
     )

@@ -1,0 +1,89 @@
+"""The staff pages' forms. Each form checks what a field can check; the rules that need the database or the acting
+user are the services' to enforce, and come back to the form as a message."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
+from django.utils import timezone
+
+from clinic.models import Role, User
+from patients.models import ASAM_DIMENSIONS, Patient
+from programs.models import DischargeReason, Program
+from sessions.models import SessionKind
+
+
+class SignInForm(AuthenticationForm):
+    """Django's form sets the user name's max_length after the field is built, so nothing enforces it: a name
+    longer than the lockout table's column (django-axes records every failed name) failed in the database."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        message = "No user name is longer than %(limit_value)d characters (this one has %(show_value)d)."
+        field.validators.append(MaxLengthValidator(field.max_length, message=message))
+
+
+def _clinicians():
+    return User.objects.filter(is_active=True, role__in=[Role.COUNSELOR, Role.SUPERVISOR]).order_by("last_name")
+
+
+class AdmitForm(forms.Form):
+    program = forms.ModelChoiceField(Program.objects.filter(is_active=True).order_by("name"))
+    admitted_on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    counselor = forms.ModelChoiceField(_clinicians(), required=False, help_text="Defaults to the primary counselor.")
+    override_reason = forms.CharField(
+        label="Supervisor override",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Supervisors only: why a patient flagged for withdrawal management may go to this level.",
+    )
+
+
+class TransitionForm(forms.Form):
+    to_program = forms.ModelChoiceField(Program.objects.filter(is_active=True).order_by("name"), label="Move to")
+    effective_on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="Clinical reason", widget=forms.Textarea(attrs={"rows": 3}))
+    counselor = forms.ModelChoiceField(_clinicians(), required=False, help_text="Defaults to the current one.")
+    override_reason = AdmitForm.base_fields["override_reason"]
+
+
+class DischargeForm(forms.Form):
+    reason = forms.TypedChoiceField(choices=DischargeReason.choices, coerce=int, label="TEDS reason")
+    discharged_on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Discharge note")
+
+
+class BookForm(forms.Form):
+    kind = forms.ChoiceField(choices=[c for c in SessionKind.choices if c[0] != SessionKind.GROUP])
+    counselor = forms.ModelChoiceField(_clinicians())
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    at = forms.TimeField(label="Time (clinic time)", widget=forms.TimeInput(attrs={"type": "time"}))
+    duration_minutes = forms.IntegerField(min_value=5, max_value=600, initial=50)
+    location = forms.CharField(label="Room", required=False)
+    video_link = forms.URLField(required=False, assume_scheme="https")
+    repeat_every_weeks = forms.IntegerField(min_value=0, max_value=8, initial=0, help_text="0 for a single session.")
+    occurrences = forms.IntegerField(min_value=1, max_value=26, initial=1)
+
+
+class RegisterForm(forms.ModelForm):
+    reminder_consent = forms.BooleanField(required=False, label="Consents to reminder emails")
+
+    class Meta:
+        model = Patient
+        fields = [
+            "legal_first_name",
+            "legal_last_name",
+            "preferred_name",
+            "date_of_birth",
+            "email",
+            "phone",
+            "primary_counselor",
+            "intake_date",
+            "needs_withdrawal_management",
+            *ASAM_DIMENSIONS,
+            "recommended_level",
+        ]
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
+            "intake_date": forms.DateInput(attrs={"type": "date"}),
+        }

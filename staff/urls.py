@@ -1,0 +1,32 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from staff.forms import SignInForm
+from staff.views import attendance, census, chart_actions, dashboard, patients, schedule
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("patients/", patients.patient_list, name="patient-list"),
+    path("patients/new/", chart_actions.patient_register_view, name="patient-register"),
+    path("patients/<int:pk>/", patients.patient_chart, name="patient-chart"),
+    path("patients/<int:pk>/reviews/<int:review_id>/resolve/", chart_actions.review_resolve, name="review-resolve"),
+    path("patients/<int:pk>/admit/", chart_actions.patient_admit, name="patient-admit"),
+    path("patients/<int:pk>/transition/", chart_actions.patient_transition, name="patient-transition"),
+    path("patients/<int:pk>/discharge/", chart_actions.patient_discharge, name="patient-discharge"),
+    path("patients/<int:pk>/book/", chart_actions.patient_book, name="patient-book"),
+    path("patients/<int:pk>/consent/", chart_actions.patient_consent, name="patient-consent"),
+    path("schedule/", schedule.schedule, name="schedule"),
+    path("census/", census.census, name="census"),
+    path("sessions/<int:pk>/", schedule.session_detail, name="session-detail"),
+    path("sessions/<int:pk>/cancel/", schedule.session_cancel_view, name="session-cancel"),
+    path("sessions/<int:pk>/attendance/", attendance.attendance_sheet, name="attendance-sheet"),
+    path("sessions/<int:pk>/attendance/<int:patient_id>/", attendance.attendance_row, name="attendance-row"),
+]
