@@ -15,8 +15,16 @@ def clinic_time(text: str) -> datetime.datetime:
     return moment + datetime.timedelta(hours=1) if text.endswith(" again") else moment
 
 
-# An ordinary Wednesday morning, far from a daylight-saving change and the end of a year.
+def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    """The aware instant of a clinic-local wall-clock time on `day` (one that does not exist falls an hour later)."""
+    moment = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=CLINIC_ZONE)
+    return moment.astimezone(datetime.UTC).astimezone(CLINIC_ZONE)
+
+
+# An ordinary Wednesday morning, far from a daylight-saving change and the end of a year: the suite's clock.
 ORDINARY = "2026-11-18 10:00"
+TODAY = clinic_time(ORDINARY).date()
+TOMORROW = TODAY + datetime.timedelta(days=1)
 # Where a behaviour depends on the day, week or year: around midnight (Sunday into Monday too), both daylight-saving
 # nights of 2026 in America/New_York, and the turn of 2026 (a year with an ISO week 53) into 2027.
 EDGES = [

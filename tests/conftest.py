@@ -4,8 +4,8 @@ import pytest
 import time_machine
 from django.db import connection
 
-from tests.clock import ORDINARY, clinic_time
-from tests.factories import UserFactory
+from tests.clock import CLINIC_ZONE, ORDINARY, clinic_time
+from tests.factories import GroupSessionFactory, MembershipFactory, TherapyGroupFactory, UserFactory
 from tests.faketime import sitecustomize  # noqa: F401 - time.sleep under libfaketime
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -21,15 +21,17 @@ def require_service(available: bool, why: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clinic_clock(request):
-    """Every test runs at a stated clinic-local instant (tests/clock.py), never at the real clock's; a module or a
-    test moves it (the time_machine fixture, or a `_clinic_clock` of its own). Not where the clock is another
-    process's too: the integration tests' Celery workers and the browser tests' Chromium keep the real clock."""
+def _clinic_clock(request, settings):
+    """Every test runs at a stated clinic-local instant (tests/clock.py), in the clinic's time zone, never at the
+    real clock's; a module or a test moves it (the time_machine fixture, this fixture's traveller, or a
+    `_clinic_clock` of its own). Not where the clock is another process's too: the integration tests' Celery
+    workers and the browser tests' Chromium keep the real clock."""
     if {"integration", "browser"} & set(request.path.parts):
-        yield
+        yield None
         return
-    with time_machine.travel(clinic_time(ORDINARY), tick=False):
-        yield
+    settings.TIME_ZONE = CLINIC_ZONE.key
+    with time_machine.travel(clinic_time(ORDINARY), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +49,9 @@ def _postgres_marker(request):
         )
 
 
+# Staff: one user per role, and a second counselor, the outsider whose patients and groups are not the first's.
+
+
 @pytest.fixture
 def supervisor(db):
     return UserFactory(role="supervisor")
@@ -58,13 +63,61 @@ def counselor(db):
 
 
 @pytest.fixture
+def other_counselor(db):
+    return UserFactory(role="counselor")
+
+
+@pytest.fixture
 def front_desk(db):
     return UserFactory(role="front_desk")
 
 
 @pytest.fixture
 def administrator(db):
-    return UserFactory(role="administrator", is_staff=True)
+    """An administrator as the clinic makes them: staff, not a superuser."""
+    return UserFactory(role="administrator", is_staff=True, is_superuser=False)
+
+
+@pytest.fixture
+def users(administrator, supervisor, counselor, front_desk):
+    """The four staff users above, by role."""
+    return {"administrator": administrator, "supervisor": supervisor, "counselor": counselor, "front_desk": front_desk}
+
+
+@pytest.fixture
+def supervisor_client(client, supervisor):
+    client.force_login(supervisor)
+    return client
+
+
+@pytest.fixture
+def administrator_client(client, administrator):
+    client.force_login(administrator)
+    return client
+
+
+# A group and its people: the counselor's group, a session of it and a patient on its roster.
+
+
+@pytest.fixture
+def group(counselor):
+    """The counselor's group: three hours from 09:30 on Mondays, Wednesdays and Thursdays, in Room 2; its program
+    reminds patients 24 and 2 hours ahead."""
+    return TherapyGroupFactory(
+        facilitator=counselor, duration_minutes=180, location="Room 2", program__reminder_lead_hours=[24, 2]
+    )
+
+
+@pytest.fixture
+def session(group):
+    """A session of the group that started an hour ago."""
+    return GroupSessionFactory(group=group)
+
+
+@pytest.fixture
+def member(group, counselor):
+    """A patient of the counselor's caseload on the group's roster, who agreed to reminder emails."""
+    return MembershipFactory(group=group, consenting=True, enrollment__patient__primary_counselor=counselor)
 
 
 @pytest.fixture

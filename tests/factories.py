@@ -8,6 +8,10 @@ from clinic.models import User
 from patients.models import Patient, luhn_check_digit
 from programs.models import Enrollment, Program
 from sessions.models import Attendance, GroupMembership, ProgressNote, SessionKind, TherapyGroup, TherapySession
+from sessions.services.counseling import counseling_book
+from tests.clock import TODAY
+
+PASSWORD = "correct horse battery"  # every factory-made user's
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -19,7 +23,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name")
     role = "counselor"
     is_staff = True
-    password = factory.django.Password("correct horse battery")
+    password = factory.django.Password(PASSWORD)
 
 
 class PatientFactory(factory.django.DjangoModelFactory):
@@ -33,6 +37,9 @@ class PatientFactory(factory.django.DjangoModelFactory):
     date_of_birth = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=35 * 365))
     email = factory.LazyAttribute(lambda p: f"{p.legal_first_name.lower()}.{p.mrn}@example.com")
     intake_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+
+    class Params:
+        consenting = factory.Trait(reminder_consent_given_at=factory.LazyFunction(timezone.now))
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):
@@ -94,6 +101,10 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     patient = factory.SelfAttribute("enrollment.patient")
     joined_on = factory.SelfAttribute("enrollment.admitted_on")
 
+    class Params:
+        # A patient who agreed to reminder emails: the planner writes pending reminders for them.
+        consenting = factory.Trait(enrollment__patient__consenting=True)
+
 
 class AttendanceFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -115,3 +126,35 @@ class ProgressNoteFactory(factory.django.DjangoModelFactory):
     attendance = factory.SubFactory(AttendanceFactory)
     author = factory.SubFactory(UserFactory)
     data, assessment, plan = "Engaged.", "Progressing.", "Continue."
+
+    class Params:
+        signed = factory.Trait(signed_at=factory.LazyFunction(timezone.now))
+
+
+def caseload_patient(counselor, **enrollment_fields) -> Enrollment:
+    """An IOP patient of `counselor` on a group roster, with attendance and a draft note."""
+    enrollment = EnrollmentFactory(
+        counselor=counselor, patient__primary_counselor=counselor, program__level_of_care="2.1", **enrollment_fields
+    )
+    group = TherapyGroupFactory(program=enrollment.program, facilitator=counselor)
+    MembershipFactory(group=group, enrollment=enrollment)
+    session = GroupSessionFactory(group=group, starts_at=timezone.now() - datetime.timedelta(days=1))
+    GroupSessionFactory(group=group, starts_at=timezone.now() + datetime.timedelta(days=1))
+    attendance = AttendanceFactory(session=session, enrollment=enrollment, status="unexcused", minutes_attended=0)
+    ProgressNoteFactory(attendance=attendance, author=counselor, data="d", assessment="a", plan="p")
+    return enrollment
+
+
+def book_counseling(*, acting_user, patient, counselor=None, **fields) -> list[TherapySession]:
+    """Book through the service, as the front desk or a counselor would: unless told otherwise, a 50-minute
+    individual session with the acting user at 10:00 a week after the suite's day (tests/clock.py), in Office 4."""
+    booking = {
+        "kind": "individual",
+        "day": TODAY + datetime.timedelta(days=7),
+        "at": datetime.time(10),
+        "duration_minutes": 50,
+        "location": "Office 4",
+    }
+    return counseling_book(
+        acting_user=acting_user, patient=patient, counselor=counselor or acting_user, **(booking | fields)
+    )

@@ -1,41 +1,14 @@
-import datetime
-
 import pytest
-import time_machine
-from django.utils import timezone
 
-from tests.clock import CLINIC_ZONE
-from tests.factories import GroupSessionFactory, MembershipFactory, TherapyGroupFactory
+from tests.clock import TOMORROW, at
+from tests.factories import GroupSessionFactory
 
-# Reminders are about the clock: every test here runs at a stated clinic-local instant, never the real one.
-# A Wednesday morning, well before quiet hours, far from a daylight-saving change or the end of a year.
-TODAY = datetime.date(2026, 11, 18)
-TOMORROW = TODAY + datetime.timedelta(days=1)
-PLANNED_AT = datetime.time(10, 0)
-
-
-@pytest.fixture(autouse=True)
-def _clinic_clock(settings):
-    settings.TIME_ZONE = CLINIC_ZONE.key
-    with time_machine.travel(at(TODAY, PLANNED_AT.hour), tick=False) as traveller:
-        yield traveller
-
-
-def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
-    """The aware instant of a clinic-local wall-clock time (one that does not exist falls an hour later)."""
-    moment = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=CLINIC_ZONE)
-    return moment.astimezone(datetime.UTC).astimezone(CLINIC_ZONE)
-
-
-def consenting(**kwargs):
-    return MembershipFactory(enrollment__patient__reminder_consent_given_at=timezone.now(), **kwargs)
-
-
-@pytest.fixture
-def group(counselor):
-    return TherapyGroupFactory(facilitator=counselor, program__reminder_lead_hours=[24, 2], location="Room 2")
+# Reminders are about the clock: these tests plan at the suite's instant (tests/clock.py), a Wednesday at 10:00,
+# and move it where a lead time or quiet hours meet midnight, a daylight-saving night or the end of a year.
 
 
 @pytest.fixture
 def tomorrow_session(group):
+    """The group's session tomorrow at 14:00: its 24-hour reminder falls due at 14:00 today, its 2-hour one
+    tomorrow at noon."""
     return GroupSessionFactory(group=group, starts_at=at(TOMORROW, 14), location="Room 2")

@@ -11,8 +11,7 @@ from sessions.scheduling import local_start
 from sessions.services.attendance import attendance_record
 from sessions.services.reminder_plan import reminders_plan
 from sessions.services.reminder_send import reminders_send_due
-from tests.factories import GroupSessionFactory, ProgressNoteFactory
-from tests.reminders.conftest import consenting
+from tests.factories import GroupSessionFactory, MembershipFactory, ProgressNoteFactory
 
 pytestmark = pytest.mark.django_db
 FORBIDDEN = ["addiction", "substance", "alcohol", "drug", "recovery", "rehab", "detox", "sobriety", "treatment"]
@@ -45,8 +44,11 @@ def send_all():
 
 
 def test_patient_emails_reveal_nothing_about_treatment(revealing_group, counselor):
-    member = consenting(
-        group=revealing_group, enrollment__patient__legal_first_name="Dana", enrollment__patient__preferred_name="Dee"
+    member = MembershipFactory(
+        consenting=True,
+        group=revealing_group,
+        enrollment__patient__legal_first_name="Dana",
+        enrollment__patient__preferred_name="Dee",
     )
     GroupSessionFactory(
         group=revealing_group, location="Riverside, room 2", starts_at=timezone.now() + datetime.timedelta(hours=30)
@@ -77,7 +79,8 @@ def test_patient_emails_reveal_nothing_about_treatment(revealing_group, counselo
 def test_the_counselors_alert_names_the_patient_in_the_body_only(revealing_group, counselor):
     counselor.email = "jordan@staff.example"
     counselor.save()
-    member = consenting(
+    member = MembershipFactory(
+        consenting=True,
         group=revealing_group,
         enrollment__patient__primary_counselor=counselor,
         enrollment__patient__legal_last_name="Whitfield",
@@ -97,7 +100,8 @@ def test_the_daily_digest_lists_the_day(counselor, revealing_group):
     counselor.email = "jordan@staff.example"
     counselor.save()
     GroupSessionFactory(group=revealing_group, starts_at=local_start(timezone.localdate(), datetime.time(15)))
-    member = consenting(
+    member = MembershipFactory(
+        consenting=True,
         group=revealing_group,
         enrollment__patient__primary_counselor=counselor,
         enrollment__admitted_on=timezone.localdate() - datetime.timedelta(days=30),

@@ -9,8 +9,7 @@ from sessions.scheduling import local_start
 from sessions.services.attendance import attendance_record
 from sessions.services.reminder_plan import reminders_plan
 from sessions.services.reminder_send import reminders_send_due
-from tests.factories import GroupSessionFactory
-from tests.reminders.conftest import consenting
+from tests.factories import GroupSessionFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 NAME = 'D\'Andre & "Jo" <x>'
@@ -27,7 +26,8 @@ def test_text_bodies_and_subjects_are_not_html_escaped_but_html_bodies_are(couns
     settings.CLINIC_DISCREET_NAME = 'Bay & Harbor "Health"'
     counselor.email = "jordan@staff.example"
     counselor.save()
-    member = consenting(
+    member = MembershipFactory(
+        consenting=True,
         group__facilitator=counselor,
         group__program__reminder_lead_hours=[24],
         enrollment__patient__legal_first_name=NAME,

@@ -13,8 +13,7 @@ from sessions.emails import OPT_OUT_SALT, opt_out_token
 from sessions.scheduling import local_start
 from sessions.services.reminder_plan import reminders_plan
 from sessions.services.reminder_send import reminders_send_due
-from tests.factories import GroupSessionFactory
-from tests.reminders.conftest import consenting
+from tests.factories import GroupSessionFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 NOW = local_start(datetime.date(2027, 3, 10), datetime.time(10))  # a Wednesday morning, clinic time
@@ -29,7 +28,7 @@ def _pinned_clock(time_machine):
 @pytest.fixture
 def patient(settings):
     settings.CLINIC_DISCREET_NAME = "Harbor Light Health"
-    return consenting().patient
+    return MembershipFactory(consenting=True).patient
 
 
 def one_click(client, path):

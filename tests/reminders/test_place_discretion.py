@@ -11,8 +11,7 @@ from sessions.models import Reminder
 from sessions.scheduling import local_start
 from sessions.services.reminder_plan import reminders_plan
 from sessions.services.reminder_send import reminders_send_due
-from tests.factories import GroupSessionFactory
-from tests.reminders.conftest import consenting
+from tests.factories import GroupSessionFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 NOW = local_start(datetime.date(2027, 3, 10), datetime.time(10))  # a Wednesday morning, clinic time
@@ -27,7 +26,7 @@ def _pinned_clock(time_machine, settings):
 def due_reminder_for(**place):
     """A reminder due now (24 hours ahead of its session) for a session whose row was written straight to the
     database (legacy data, say)."""
-    member = consenting(group__program__reminder_lead_hours=[24])
+    member = MembershipFactory(consenting=True, group__program__reminder_lead_hours=[24])
     GroupSessionFactory(group=member.group, starts_at=NOW + datetime.timedelta(hours=24), **place)
     reminders_plan(now=NOW)
     return Reminder.objects.get()
@@ -92,7 +91,7 @@ def test_patient_emails_are_held_while_a_setting_would_reveal_treatment(settings
 
 
 def test_the_opt_out_page_never_prints_a_revealing_setting(client, settings):
-    patient = consenting().patient
+    patient = MembershipFactory(consenting=True).patient
     settings.CLINIC_DISCREET_NAME, settings.CLINIC_PHONE = "Harbor Light Recovery", "1-800-DETOX-NOW"
 
     page = client.get(f"/stop/{opt_out_token(patient)}/").content.decode()

@@ -9,9 +9,8 @@ from sessions.scheduling import local_start
 from sessions.services.counseling import session_cancel
 from sessions.services.reminder_plan import NO_CONSENT, NO_EMAIL, NOT_SCHEDULED, due_before, reminders_plan
 from sessions.services.reminder_send import SESSION_STARTED, reminders_send_due
-from tests.clock import clinic_time
+from tests.clock import TODAY, at, clinic_time
 from tests.factories import GroupSessionFactory, MembershipFactory, UserFactory
-from tests.reminders.conftest import TODAY, at, consenting
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +20,7 @@ def rows(**filters):
 
 
 def test_it_plans_one_reminder_per_lead_time_for_each_member(group, tomorrow_session):
-    member = consenting(group=group)
+    member = MembershipFactory(consenting=True, group=group)
 
     reminders_plan()
 
@@ -34,7 +33,7 @@ def test_it_plans_one_reminder_per_lead_time_for_each_member(group, tomorrow_ses
 
 def test_patients_who_cannot_receive_get_a_cancelled_row_that_says_why(group, tomorrow_session):
     no_consent = MembershipFactory(group=group)
-    no_email = consenting(group=group, enrollment__patient__email="")
+    no_email = MembershipFactory(consenting=True, group=group, enrollment__patient__email="")
 
     reminders_plan()
 
@@ -45,7 +44,7 @@ def test_patients_who_cannot_receive_get_a_cancelled_row_that_says_why(group, to
 
 
 def test_planning_twice_changes_nothing(group, tomorrow_session):
-    consenting(group=group)
+    MembershipFactory(consenting=True, group=group)
     reminders_plan()
     before = list(Reminder.objects.values_list("pk", "status", "due_at"))
 
@@ -56,7 +55,7 @@ def test_planning_twice_changes_nothing(group, tomorrow_session):
 
 
 def test_a_moved_session_moves_its_reminders(group, tomorrow_session):
-    member = consenting(group=group)
+    member = MembershipFactory(consenting=True, group=group)
     reminders_plan()
 
     tomorrow_session.starts_at += datetime.timedelta(hours=3)
@@ -67,7 +66,7 @@ def test_a_moved_session_moves_its_reminders(group, tomorrow_session):
 
 
 def test_a_cancelled_session_cancels_its_reminders(group, tomorrow_session, counselor):
-    consenting(group=group)
+    MembershipFactory(consenting=True, group=group)
     reminders_plan()
 
     session_cancel(acting_user=counselor, session=tomorrow_session, reason="Snow day")
@@ -77,7 +76,7 @@ def test_a_cancelled_session_cancels_its_reminders(group, tomorrow_session, coun
 
 
 def test_a_session_cancelled_behind_the_planners_back_is_caught(group, tomorrow_session):
-    consenting(group=group)
+    MembershipFactory(consenting=True, group=group)
     reminders_plan()
 
     type(tomorrow_session).objects.filter(pk=tomorrow_session.pk).update(status="cancelled")
@@ -87,7 +86,7 @@ def test_a_session_cancelled_behind_the_planners_back_is_caught(group, tomorrow_
 
 
 def test_leaving_the_program_cancels_and_revoking_consent_cancels_until_given_again(group, tomorrow_session, counselor):
-    leaving, revoking = consenting(group=group), consenting(group=group)
+    leaving, revoking = MembershipFactory(consenting=True, group=group), MembershipFactory(consenting=True, group=group)
     reminders_plan()
 
     enrollment_discharge(acting_user=counselor, enrollment=leaving.enrollment, reason=2)
@@ -116,7 +115,7 @@ def test_the_24_hour_reminder_of_a_0930_session_is_at_0930_the_day_before(
 ):
     settings.TIME_ZONE = "America/New_York"
     session = GroupSessionFactory(group=group, starts_at=local_start(session_day, datetime.time(9, 30)))
-    member = consenting(group=group)
+    member = MembershipFactory(consenting=True, group=group)
 
     reminders_plan(now=local_start(due_day - datetime.timedelta(days=1), datetime.time(12, 0)))
 
@@ -130,7 +129,7 @@ def test_the_24_hour_reminder_of_a_0930_session_is_at_0930_the_day_before(
 
 def test_a_session_booked_at_short_notice_gets_only_the_reminders_still_ahead(group):
     soon = GroupSessionFactory(group=group, starts_at=timezone.now() + datetime.timedelta(hours=2))
-    member = consenting(group=group)
+    member = MembershipFactory(consenting=True, group=group)
 
     reminders_plan()
 
@@ -255,7 +254,7 @@ def test_reminders_planned_at_any_hour_go_at_their_lead_times_outside_quiet_hour
 ):
     _clinic_clock.move_to(clinic_time(planned_at), tick=False)
     session = GroupSessionFactory(group=group, starts_at=clinic_time(starts))
-    member = consenting(group=group)
+    member = MembershipFactory(consenting=True, group=group)
 
     reminders_plan()
 

@@ -9,7 +9,8 @@ from sessions.models import Reminder
 from sessions.services.groups import group_update
 from sessions.services.reminder_plan import reminders_plan
 from sessions.services.reminder_send import in_quiet_hours, reminders_send_due
-from tests.reminders.conftest import TODAY, TOMORROW, at, consenting
+from tests.clock import TODAY, TOMORROW, at
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 # Planned at 10:00 (the conftest's clock): the 24-hour reminder of tomorrow's 14:00 session is due at 14:00 today.
@@ -18,7 +19,7 @@ DUE = at(TODAY, 14)
 
 @pytest.fixture
 def due_reminder(group, tomorrow_session):
-    member = consenting(group=group, enrollment__patient__legal_first_name="Dana")
+    member = MembershipFactory(consenting=True, group=group, enrollment__patient__legal_first_name="Dana")
     reminders_plan()
     reminder = Reminder.objects.get(patient=member.patient, lead_hours=24)
     assert reminder.due_at == DUE
@@ -76,7 +77,7 @@ def test_planning_leaves_the_backoff_of_a_failed_attempt_alone(due_reminder):
 def test_staff_alerts_are_not_held_by_quiet_hours(counselor, group, tomorrow_session):
     counselor.email = "counselor@staff.example"
     counselor.save()
-    member = consenting(group=group)
+    member = MembershipFactory(consenting=True, group=group)
     Reminder.objects.create(
         kind="absence_alert", session=tomorrow_session, staff=counselor, patient=member.patient, due_at=DUE
     )
