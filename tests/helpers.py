@@ -1,5 +1,8 @@
+import datetime
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 
 def queries_for_page(client, url: str) -> int:
@@ -36,3 +39,48 @@ def race(*actions) -> list[str]:
     for thread in threads:
         thread.join(timeout=30)
     return sorted(outcomes)
+
+
+# The admin's add pages for groups, rosters and bookings, and the forms they post.
+GROUP_ADD = "/admin/clinic_sessions/therapygroup/add/"
+MEMBERSHIP_ADD = "/admin/clinic_sessions/groupmembership/add/"
+SESSION_ADD = "/admin/clinic_sessions/therapysession/add/"
+
+
+def group_form(program, facilitator, **overrides):
+    """A group meeting Mondays, Wednesdays and Thursdays at 09:30 for three hours, from today."""
+    return {
+        "program": program.pk,
+        "title": "Relapse Prevention AM",
+        "topic": "",
+        "facilitator": facilitator.pk,
+        "weekdays": ["1", "3", "4"],
+        "start_time": "09:30",
+        "duration_minutes": "180",
+        "location": "Room 2",
+        "video_link": "",
+        "capacity": "12",
+        "billing_code": "H0005",
+        "starts_on": timezone.localdate().isoformat(),
+        "ends_on": "",
+        "is_active": "on",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    } | overrides
+
+
+def booking_form(patient, counselor, **overrides):
+    """A 50-minute individual session the day after tomorrow at 10:00, once."""
+    day = timezone.localdate() + datetime.timedelta(days=2)
+    return {
+        "patient": patient.pk,
+        "counselor": counselor.pk,
+        "kind": "individual",
+        "day": day.isoformat(),
+        "at": "10:00",
+        "duration_minutes": "50",
+        "location": "Office 4",
+        "video_link": "",
+        "repeat_every_weeks": "0",
+        "occurrences": "1",
+    } | overrides

@@ -3,51 +3,23 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from sessions.models import Attendance, GroupMembership, ProgressNote, Reminder, TherapyGroup, TherapySession
+from sessions.models import GroupMembership, Reminder, TherapyGroup, TherapySession
 from tests.factories import (
     EnrollmentFactory,
     GroupSessionFactory,
     MembershipFactory,
     ProgramFactory,
+    ProgressNoteFactory,
     TherapyGroupFactory,
     UserFactory,
 )
-from tests.helpers import queries_for_page
+from tests.helpers import GROUP_ADD, MEMBERSHIP_ADD, SESSION_ADD, booking_form, group_form, queries_for_page
 
 pytestmark = pytest.mark.django_db
-GROUP_ADD = "/admin/clinic_sessions/therapygroup/add/"
-MEMBERSHIP_ADD = "/admin/clinic_sessions/groupmembership/add/"
 
 
-def group_form(program, facilitator, **overrides):
-    return {
-        "program": program.pk,
-        "title": "Relapse Prevention AM",
-        "topic": "",
-        "facilitator": facilitator.pk,
-        "weekdays": ["1", "3", "4"],
-        "start_time": "09:30",
-        "duration_minutes": "180",
-        "location": "Room 2",
-        "video_link": "",
-        "capacity": "12",
-        "billing_code": "H0005",
-        "starts_on": timezone.localdate().isoformat(),
-        "ends_on": "",
-        "is_active": "on",
-        "memberships-TOTAL_FORMS": "0",
-        "memberships-INITIAL_FORMS": "0",
-    } | overrides
-
-
-@pytest.fixture
-def logged_in(client, supervisor):
-    client.force_login(supervisor)
-    return client
-
-
-def test_a_supervisor_creates_a_group_and_its_sessions_appear(logged_in, counselor):
-    response = logged_in.post(GROUP_ADD, group_form(ProgramFactory(), counselor))
+def test_a_supervisor_creates_a_group_and_its_sessions_appear(supervisor_client, counselor):
+    response = supervisor_client.post(GROUP_ADD, group_form(ProgramFactory(), counselor))
 
     assert response.status_code == 302
     group = TherapyGroup.objects.get()
@@ -69,19 +41,21 @@ def test_a_supervisor_creates_a_group_and_its_sessions_appear(logged_in, counsel
         ({"duration_minutes": "5"}, "duration_minutes", "greater than or equal to 15"),
     ],
 )
-def test_an_invalid_group_shows_a_field_error_and_saves_nothing(logged_in, counselor, overrides, field, message):
-    response = logged_in.post(GROUP_ADD, group_form(ProgramFactory(), counselor, **overrides))
+def test_an_invalid_group_shows_a_field_error_and_saves_nothing(
+    supervisor_client, counselor, overrides, field, message
+):
+    response = supervisor_client.post(GROUP_ADD, group_form(ProgramFactory(), counselor, **overrides))
 
     assert response.status_code == 200
     assert message in str(response.context["adminform"].form.errors[field])
     assert not TherapyGroup.objects.exists()
 
 
-def test_changing_a_groups_time_in_the_admin_moves_its_future_sessions(logged_in, counselor):
-    logged_in.post(GROUP_ADD, group_form(ProgramFactory(), counselor))
+def test_changing_a_groups_time_in_the_admin_moves_its_future_sessions(supervisor_client, counselor):
+    supervisor_client.post(GROUP_ADD, group_form(ProgramFactory(), counselor))
     group = TherapyGroup.objects.get()
 
-    logged_in.post(
+    supervisor_client.post(
         f"/admin/clinic_sessions/therapygroup/{group.pk}/change/",
         group_form(group.program, counselor, start_time="13:00"),
     )
@@ -90,11 +64,11 @@ def test_changing_a_groups_time_in_the_admin_moves_its_future_sessions(logged_in
     assert times == {13}
 
 
-def test_adding_a_patient_who_is_not_enrolled_shows_the_rule_and_saves_nothing(logged_in):
+def test_adding_a_patient_who_is_not_enrolled_shows_the_rule_and_saves_nothing(supervisor_client):
     group = TherapyGroupFactory(program__name="IOP - Day Track")
     outsider = EnrollmentFactory()
 
-    response = logged_in.post(
+    response = supervisor_client.post(
         MEMBERSHIP_ADD,
         {"group": group.pk, "patient": outsider.patient.pk, "joined_on": timezone.localdate().isoformat()},
     )
@@ -104,16 +78,16 @@ def test_adding_a_patient_who_is_not_enrolled_shows_the_rule_and_saves_nothing(l
     assert not GroupMembership.objects.exists()
 
 
-def test_a_patient_joins_and_later_leaves_through_the_admin(logged_in):
+def test_a_patient_joins_and_later_leaves_through_the_admin(supervisor_client):
     group = TherapyGroupFactory()
     enrollment = EnrollmentFactory(program=group.program)
 
-    logged_in.post(
+    supervisor_client.post(
         MEMBERSHIP_ADD,
         {"group": group.pk, "patient": enrollment.patient.pk, "joined_on": timezone.localdate().isoformat()},
     )
     membership = GroupMembership.objects.get()
-    logged_in.post(
+    supervisor_client.post(
         f"/admin/clinic_sessions/groupmembership/{membership.pk}/change/", {"left_on": timezone.localdate().isoformat()}
     )
 
@@ -122,12 +96,9 @@ def test_a_patient_joins_and_later_leaves_through_the_admin(logged_in):
 
 
 def signed_note_for(member, author):
-    session = GroupSessionFactory(group=member.group)
-    attendance = Attendance.objects.create(
-        session=session, patient=member.patient, enrollment=member.enrollment, status="present", minutes_attended=180
-    )
-    return ProgressNote.objects.create(
-        attendance=attendance, author=author, data="d", assessment="a", plan="p", signed_at=timezone.now()
+    """A signed note on the member's attendance at a session of their group."""
+    return ProgressNoteFactory(
+        signed=True, author=author, attendance__session__group=member.group, attendance__enrollment=member.enrollment
     )
 
 
@@ -171,37 +142,21 @@ def test_a_counselor_sees_notes_of_their_groups_members_only(client, counselor):
         ),
     ],
 )
-def test_session_lists_run_a_constant_number_of_queries(logged_in, url, make):
+def test_session_lists_run_a_constant_number_of_queries(supervisor_client, url, make):
     for _ in range(2):
         make()
-    with_two = queries_for_page(logged_in, url)
+    with_two = queries_for_page(supervisor_client, url)
     for _ in range(38):
         make()
 
-    assert queries_for_page(logged_in, url) == with_two
-
-
-def booking_form(patient, counselor, **overrides):
-    day = timezone.localdate() + datetime.timedelta(days=2)
-    return {
-        "patient": patient.pk,
-        "counselor": counselor.pk,
-        "kind": "individual",
-        "day": day.isoformat(),
-        "at": "10:00",
-        "duration_minutes": "50",
-        "location": "Office 4",
-        "video_link": "",
-        "repeat_every_weeks": "0",
-        "occurrences": "1",
-    } | overrides
+    assert queries_for_page(supervisor_client, url) == with_two
 
 
 def test_front_desk_books_counseling_in_the_admin(client, front_desk, counselor):
     enrollment = EnrollmentFactory()
     client.force_login(front_desk)
 
-    response = client.post("/admin/clinic_sessions/therapysession/add/", booking_form(enrollment.patient, counselor))
+    response = client.post(SESSION_ADD, booking_form(enrollment.patient, counselor))
 
     assert response.status_code == 302
     session = TherapySession.objects.get()
@@ -216,9 +171,9 @@ def test_front_desk_books_counseling_in_the_admin(client, front_desk, counselor)
 def test_a_double_booking_in_the_admin_shows_the_clash_and_books_nothing(client, front_desk, counselor):
     first, second = EnrollmentFactory(), EnrollmentFactory()
     client.force_login(front_desk)
-    client.post("/admin/clinic_sessions/therapysession/add/", booking_form(first.patient, counselor))
+    client.post(SESSION_ADD, booking_form(first.patient, counselor))
 
-    response = client.post("/admin/clinic_sessions/therapysession/add/", booking_form(second.patient, counselor))
+    response = client.post(SESSION_ADD, booking_form(second.patient, counselor))
 
     assert response.status_code == 200
     assert "already has a session at" in response.content.decode()
@@ -230,10 +185,7 @@ def test_a_counselor_can_only_book_their_own_patients(client, counselor):
     other = EnrollmentFactory()
     client.force_login(counselor)
 
-    response = client.post("/admin/clinic_sessions/therapysession/add/", booking_form(other.patient, counselor))
+    response = client.post(SESSION_ADD, booking_form(other.patient, counselor))
 
     assert "Select a valid choice" in response.content.decode()
-    assert (
-        client.post("/admin/clinic_sessions/therapysession/add/", booking_form(mine.patient, counselor)).status_code
-        == 302
-    )
+    assert client.post(SESSION_ADD, booking_form(mine.patient, counselor)).status_code == 302

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from clinic.errors import DomainError
 from clinic.models import AuditEvent
-from sessions.models import AbsenceReview, Attendance, GroupNarrative, ProgressNote, Reminder, SessionStatus
+from sessions.models import AbsenceReview, Attendance, GroupNarrative, Reminder, SessionStatus
 from sessions.services.attendance import (
     BulkAttendanceError,
     Entry,
@@ -16,28 +16,9 @@ from sessions.services.attendance import (
 from sessions.services.common import SessionError
 from sessions.services.counseling import session_cancel
 from sessions.services.notes import narrative_save
-from tests.factories import GroupSessionFactory, MembershipFactory, TherapyGroupFactory, UserFactory
+from tests.factories import GroupSessionFactory, MembershipFactory, ProgressNoteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def group(counselor):
-    return TherapyGroupFactory(facilitator=counselor, duration_minutes=180, program__max_unexcused_absences=2)
-
-
-@pytest.fixture
-def session(group):
-    return GroupSessionFactory(group=group)
-
-
-@pytest.fixture
-def member(group, counselor):
-    return MembershipFactory(
-        group=group,
-        enrollment__patient__primary_counselor=counselor,
-        enrollment__patient__reminder_consent_given_at=timezone.now(),
-    )
 
 
 def record(user, session, member, status, minutes=None):
@@ -132,9 +113,7 @@ def test_the_database_keeps_one_attendance_per_patient_and_session(counselor, se
 
 def test_a_signed_note_freezes_its_attendance(counselor, session, member):
     attendance = record(counselor, session, member, "present")
-    ProgressNote.objects.create(
-        attendance=attendance, author=counselor, data="d", assessment="a", plan="p", signed_at=timezone.now()
-    )
+    ProgressNoteFactory(signed=True, attendance=attendance, author=counselor)
 
     with pytest.raises(SessionError, match="signed"):
         record(counselor, session, member, "unexcused")
@@ -221,6 +200,8 @@ def test_correcting_an_absence_cancels_its_follow_up_and_a_new_absence_queues_it
 
 
 def test_reaching_the_programs_limit_flags_the_enrollment_for_review(counselor, group, member):
+    group.program.max_unexcused_absences = 2
+    group.program.save()
     first, second, third = (
         GroupSessionFactory(group=group, starts_at=timezone.now() - datetime.timedelta(days=d)) for d in (3, 2, 1)
     )

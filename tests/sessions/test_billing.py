@@ -7,21 +7,11 @@ from sessions.models import Attendance
 from sessions.scheduling import local_start
 from sessions.selectors import billing_days
 from sessions.services.counseling import counseling_book
-from tests.clock import ORDINARY, clinic_time
-from tests.factories import GroupSessionFactory, MembershipFactory, TherapyGroupFactory
+from tests.clock import TODAY
+from tests.factories import AttendanceFactory, GroupSessionFactory, MembershipFactory, TherapyGroupFactory
 
 pytestmark = pytest.mark.django_db
-DAY = clinic_time(ORDINARY).date() - datetime.timedelta(days=2)  # the conftest's clock
-
-
-def attended(session, member, minutes):
-    Attendance.objects.create(
-        session=session,
-        patient=member.patient,
-        enrollment=member.enrollment,
-        status="present",
-        minutes_attended=minutes,
-    )
+DAY = TODAY - datetime.timedelta(days=2)  # the conftest's clock
 
 
 def test_an_iop_day_of_three_hours_bills_h0015_with_each_service(counselor):
@@ -40,8 +30,8 @@ def test_an_iop_day_of_three_hours_bills_h0015_with_each_service(counselor):
         billing_code="90837",
     )
     for member in members:
-        attended(morning, member, 90)
-    attended(noon, members[0], 90)
+        AttendanceFactory(session=morning, enrollment=member.enrollment, minutes_attended=90)
+    AttendanceFactory(session=noon, enrollment=members[0].enrollment, minutes_attended=90)
     Attendance.objects.create(
         session=morning,
         patient=MembershipFactory(group=group).patient,
@@ -63,7 +53,7 @@ def test_an_iop_day_of_three_hours_bills_h0015_with_each_service(counselor):
 def test_a_residential_day_is_not_an_iop_day(counselor):
     member = MembershipFactory(group__program__level_of_care="3.5")
     session = GroupSessionFactory(group=member.group, starts_at=local_start(DAY, datetime.time(9)))
-    attended(session, member, 180)
+    AttendanceFactory(session=session, enrollment=member.enrollment, minutes_attended=180)
 
     [day] = billing_days(first=DAY, last=DAY, patient_ids=[member.patient_id])
 

@@ -6,24 +6,11 @@ from django.utils import timezone
 from sessions.models import Reminder, ReminderKind, SessionStatus, TherapySession
 from sessions.services.common import SessionError
 from sessions.services.counseling import counseling_book, session_cancel
-from tests.clock import ORDINARY, clinic_time
-from tests.factories import EnrollmentFactory, GroupSessionFactory, PatientFactory
+from tests.clock import TODAY
+from tests.factories import EnrollmentFactory, GroupSessionFactory, MembershipFactory, PatientFactory, book_counseling
 
 pytestmark = pytest.mark.django_db
-NEXT_WEEK = clinic_time(ORDINARY).date() + datetime.timedelta(days=7)  # the conftest's clock
-
-
-def book(user, counselor, enrollment, **overrides):
-    fields = dict(
-        patient=enrollment.patient,
-        counselor=counselor,
-        kind="individual",
-        day=NEXT_WEEK,
-        at=datetime.time(10, 0),
-        duration_minutes=50,
-        location="Office 4",
-    )
-    return counseling_book(acting_user=user, **(fields | overrides))
+NEXT_WEEK = TODAY + datetime.timedelta(days=7)  # the conftest's clock; book_counseling's default day
 
 
 @pytest.mark.parametrize(
@@ -39,7 +26,7 @@ def book(user, counselor, enrollment, **overrides):
 def test_booking_records_the_billing_code_for_the_kind_and_length(counselor, kind, minutes, code):
     enrollment = EnrollmentFactory(counselor=counselor)
 
-    [session] = book(counselor, counselor, enrollment, kind=kind, duration_minutes=minutes)
+    [session] = book_counseling(acting_user=counselor, patient=enrollment.patient, kind=kind, duration_minutes=minutes)
 
     assert (session.billing_code, session.enrollment, session.program) == (code, enrollment, enrollment.program)
     local = timezone.localtime(session.starts_at)
@@ -50,10 +37,9 @@ def test_an_aftercare_check_in_every_two_weeks_keeps_its_local_time_across_dst(c
     settings.TIME_ZONE = "America/New_York"
     enrollment = EnrollmentFactory(program__level_of_care="aftercare", counselor=counselor)
 
-    sessions = book(
-        counselor,
-        counselor,
-        enrollment,
+    sessions = book_counseling(
+        acting_user=counselor,
+        patient=enrollment.patient,
         kind="check_in",
         day=datetime.date(2027, 3, 1),
         duration_minutes=30,
@@ -78,17 +64,22 @@ def test_a_counselor_cannot_be_double_booked(counselor):
     local = timezone.localtime(group_session.starts_at + datetime.timedelta(minutes=30))
 
     with pytest.raises(SessionError, match="already has a session at"):
-        book(counselor, counselor, EnrollmentFactory(counselor=counselor), day=local.date(), at=local.time())
+        book_counseling(
+            acting_user=counselor,
+            patient=EnrollmentFactory(counselor=counselor).patient,
+            day=local.date(),
+            at=local.time(),
+        )
 
     assert not TherapySession.objects.filter(kind="individual").exists()
 
 
 def test_a_series_that_clashes_anywhere_books_nothing(counselor):
     enrollment = EnrollmentFactory(counselor=counselor)
-    book(counselor, counselor, enrollment, day=NEXT_WEEK + datetime.timedelta(weeks=2))
+    book_counseling(acting_user=counselor, patient=enrollment.patient, day=NEXT_WEEK + datetime.timedelta(weeks=2))
 
     with pytest.raises(SessionError, match="The patient already has a session"):
-        book(counselor, counselor, enrollment, repeat_every_weeks=1, occurrences=4)
+        book_counseling(acting_user=counselor, patient=enrollment.patient, repeat_every_weeks=1, occurrences=4)
 
     assert TherapySession.objects.count() == 1
 
@@ -109,11 +100,13 @@ def test_only_an_enrolled_patient_is_booked(counselor):
 
 def test_front_desk_cannot_hold_a_session(counselor, front_desk):
     with pytest.raises(SessionError, match="held by a counselor"):
-        book(counselor, front_desk, EnrollmentFactory(counselor=counselor))
+        book_counseling(
+            acting_user=counselor, counselor=front_desk, patient=EnrollmentFactory(counselor=counselor).patient
+        )
 
 
 def test_cancelling_a_session_cancels_its_pending_reminders(counselor):
-    [session] = book(counselor, counselor, EnrollmentFactory(counselor=counselor))
+    [session] = book_counseling(acting_user=counselor, patient=EnrollmentFactory(counselor=counselor).patient)
     reminder = Reminder.objects.create(
         kind=ReminderKind.SESSION_REMINDER,
         session=session,
@@ -135,11 +128,9 @@ def test_cancelling_a_session_cancels_its_pending_reminders(counselor):
 
 
 def test_a_patient_in_group_at_that_time_cannot_be_booked(counselor):
-    from tests.factories import MembershipFactory
-
     member = MembershipFactory(enrollment__counselor=counselor)
     group_session = GroupSessionFactory(group=member.group, starts_at=timezone.now() + datetime.timedelta(days=3))
     local = timezone.localtime(group_session.starts_at + datetime.timedelta(minutes=15))
 
     with pytest.raises(SessionError, match="The patient already has a session at"):
-        book(counselor, counselor, member.enrollment, day=local.date(), at=local.time())
+        book_counseling(acting_user=counselor, patient=member.patient, day=local.date(), at=local.time())

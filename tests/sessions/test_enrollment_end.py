@@ -7,31 +7,18 @@ from clinic.models import AuditEvent
 from programs.services import enrollment_discharge, enrollment_transition
 from sessions.models import Reminder, SessionStatus
 from sessions.services.attendance import attendance_record, roster_enrollments
-from sessions.services.counseling import counseling_book
 from sessions.services.groups import live_memberships
-from tests.factories import GroupSessionFactory, MembershipFactory, ProgramFactory
+from tests.factories import GroupSessionFactory, MembershipFactory, ProgramFactory, book_counseling
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def member(counselor):
-    return MembershipFactory(
-        enrollment__admitted_on=timezone.localdate() - datetime.timedelta(days=20),
-        enrollment__patient__reminder_consent_given_at=timezone.now(),
-        enrollment__patient__primary_counselor=counselor,
-    )
-
-
 def upcoming_booking(counselor, member):
-    [session] = counseling_book(
+    [session] = book_counseling(
         acting_user=counselor,
         patient=member.patient,
-        counselor=counselor,
-        kind="individual",
         day=timezone.localdate() + datetime.timedelta(days=3),
         at=datetime.time(11),
-        duration_minutes=50,
         location="Office",
     )
     reminder = Reminder.objects.create(

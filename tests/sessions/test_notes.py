@@ -8,17 +8,14 @@ from sessions.models.attendance import SignedNoteError
 from sessions.services.attendance import attendance_record
 from sessions.services.common import SessionError
 from sessions.services.notes import narrative_save, note_add_addendum, note_save_draft, note_sign
-from tests.factories import GroupSessionFactory, MembershipFactory, TherapyGroupFactory
 
 pytestmark = pytest.mark.django_db
 DAP = {"data": "Shared a trigger at work.", "assessment": "Good insight.", "plan": "Practice urge surfing."}
 
 
 @pytest.fixture
-def attendance(counselor):
-    group = TherapyGroupFactory(facilitator=counselor)
-    member = MembershipFactory(group=group)
-    session = GroupSessionFactory(group=group)
+def attendance(counselor, session, member):
+    """The member, present at the counselor's group session."""
     return attendance_record(acting_user=counselor, session=session, patient=member.patient, status="present")
 
 

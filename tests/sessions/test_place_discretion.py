@@ -6,10 +6,9 @@ import pytest
 
 from sessions.models import TherapyGroup, TherapySession
 from sessions.services.common import SessionError
-from sessions.services.counseling import counseling_book
 from sessions.services.groups import group_create, group_update
-from tests.factories import EnrollmentFactory, ProgramFactory, TherapyGroupFactory
-from tests.sessions.test_admin import GROUP_ADD, booking_form, group_form
+from tests.factories import EnrollmentFactory, ProgramFactory, TherapyGroupFactory, book_counseling
+from tests.helpers import GROUP_ADD, SESSION_ADD, booking_form, group_form
 
 pytestmark = pytest.mark.django_db
 REVEALING = [
@@ -23,11 +22,9 @@ REVEALING = [
 
 @pytest.mark.parametrize(("field", "text"), REVEALING)
 def test_a_revealing_room_or_link_is_refused_in_the_group_admin_and_nothing_is_saved(
-    client, supervisor, counselor, field, text
+    supervisor_client, counselor, field, text
 ):
-    client.force_login(supervisor)
-
-    response = client.post(GROUP_ADD, group_form(ProgramFactory(), counselor, **{field: text}))
+    response = supervisor_client.post(GROUP_ADD, group_form(ProgramFactory(), counselor, **{field: text}))
 
     assert response.status_code == 200
     assert "would tell anyone who reads them about their treatment" in str(
@@ -64,23 +61,18 @@ def test_booking_counseling_refuses_a_revealing_room_or_link(client, front_desk,
     enrollment = EnrollmentFactory()
     client.force_login(front_desk)
 
-    response = client.post(
-        "/admin/clinic_sessions/therapysession/add/", booking_form(enrollment.patient, counselor, **{field: text})
-    )
+    response = client.post(SESSION_ADD, booking_form(enrollment.patient, counselor, **{field: text}))
 
     assert response.status_code == 200
     assert "would tell anyone who reads them about their treatment" in response.content.decode()
     assert not TherapySession.objects.exists()
     with pytest.raises(SessionError, match="about their treatment"):
-        counseling_book(
+        book_counseling(
             acting_user=front_desk,
             patient=enrollment.patient,
             counselor=counselor,
-            kind="individual",
             day=enrollment.admitted_on + datetime.timedelta(days=30),
-            at=datetime.time(10),
-            duration_minutes=50,
-            **{"location": "Office 4", field: text},
+            **{field: text},
         )
     assert not TherapySession.objects.exists()
 

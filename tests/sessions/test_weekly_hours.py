@@ -7,11 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from programs.models import Enrollment
-from sessions.models import Attendance
 from sessions.scheduling import local_start, week_start
 from sessions.selectors import weekly_hours
 from tests.clock import EDGES, clinic_time
-from tests.factories import EnrollmentFactory, GroupSessionFactory, TherapyGroupFactory
+from tests.factories import AttendanceFactory, EnrollmentFactory, GroupSessionFactory, TherapyGroupFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +28,7 @@ def monday(weeks_ago):
 
 def attend(enrollment, group, day, minutes=180):
     session = GroupSessionFactory(group=group, starts_at=local_start(day, datetime.time(9, 30)), duration_minutes=180)
-    Attendance.objects.create(
-        session=session, patient=enrollment.patient, enrollment=enrollment, status="present", minutes_attended=minutes
-    )
+    AttendanceFactory(session=session, enrollment=enrollment, minutes_attended=minutes)
 
 
 def weeks_of(enrollment, first=3, last=0):
@@ -63,9 +60,7 @@ def test_a_sunday_evening_session_counts_in_its_own_local_week():
     group = TherapyGroupFactory(program=enrollment.program)
     sunday = monday(2) - datetime.timedelta(days=1)
     session = GroupSessionFactory(group=group, starts_at=local_start(sunday, datetime.time(22, 0)))
-    Attendance.objects.create(
-        session=session, patient=enrollment.patient, enrollment=enrollment, status="present", minutes_attended=60
-    )
+    AttendanceFactory(session=session, enrollment=enrollment, minutes_attended=60)
 
     weeks = weeks_of(enrollment)
 
