@@ -1,11 +1,14 @@
+import datetime
 import os
 
 import pytest
 import time_machine
 from django.db import connection
+from django.utils import timezone
 
+from clinic.levels import LevelOfCare
 from tests.clock import CLINIC_ZONE, ORDINARY, clinic_time
-from tests.factories import GroupSessionFactory, MembershipFactory, TherapyGroupFactory, UserFactory
+from tests.factories import EnrollmentFactory, GroupSessionFactory, MembershipFactory, TherapyGroupFactory, UserFactory
 from tests.faketime import sitecustomize  # noqa: F401 - time.sleep under libfaketime
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -94,6 +97,18 @@ def supervisor_client(client, supervisor):
 def administrator_client(client, administrator):
     client.force_login(administrator)
     return client
+
+
+@pytest.fixture
+def residential(counselor):
+    """A patient of the counselor's caseload on day 46 of a stay at Maple House, a residential program (3.5)."""
+    return EnrollmentFactory(
+        counselor=counselor,
+        patient__primary_counselor=counselor,
+        program__name="Maple House",
+        program__level_of_care=LevelOfCare.CLINICALLY_MANAGED_HIGH_INTENSITY,
+        admitted_on=timezone.localdate() - datetime.timedelta(days=45),
+    )
 
 
 # A group and its people: the counselor's group, a session of it and a patient on its roster.

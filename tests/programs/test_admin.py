@@ -29,16 +29,10 @@ def program_form(**overrides):
     return data
 
 
-@pytest.fixture
-def admin_client(client, administrator):
-    client.force_login(administrator)
-    return client
-
-
-def test_an_administrator_creates_a_program(admin_client):
+def test_an_administrator_creates_a_program(administrator_client):
     faith = Approach.objects.create(name="Faith-based")
 
-    response = admin_client.post(ADD_URL, program_form(approaches=[faith.pk], reminder_lead_hours="48, 2"))
+    response = administrator_client.post(ADD_URL, program_form(approaches=[faith.pk], reminder_lead_hours="48, 2"))
 
     assert response.status_code == 302
     program = Program.objects.get(name="IOP - Evening")
@@ -48,10 +42,10 @@ def test_an_administrator_creates_a_program(admin_client):
     assert (program.weekly_hours_min, program.weekly_hours_max) == (Decimal(9), Decimal(19))
 
 
-def test_the_program_list_shows_effective_weekly_hours(admin_client):
+def test_the_program_list_shows_effective_weekly_hours(administrator_client):
     ProgramFactory(name="PHP", level_of_care="2.5")
 
-    response = admin_client.get("/admin/programs/program/")
+    response = administrator_client.get("/admin/programs/program/")
 
     assert "20 or more" in response.content.decode()
 
@@ -72,8 +66,8 @@ def test_the_program_list_shows_effective_weekly_hours(admin_client):
         ({"max_weekly_hours": "200"}, "max_weekly_hours", "less than or equal to 168"),
     ],
 )
-def test_an_invalid_program_is_refused_with_a_field_error(admin_client, overrides, field, message):
-    response = admin_client.post(ADD_URL, program_form(**overrides))
+def test_an_invalid_program_is_refused_with_a_field_error(administrator_client, overrides, field, message):
+    response = administrator_client.post(ADD_URL, program_form(**overrides))
 
     assert response.status_code == 200
     assert field in response.context["adminform"].form.errors
@@ -81,35 +75,35 @@ def test_an_invalid_program_is_refused_with_a_field_error(admin_client, override
     assert not Program.objects.filter(name="IOP - Evening").exists()
 
 
-def test_capacity_cannot_drop_below_the_patients_enrolled_now(admin_client):
+def test_capacity_cannot_drop_below_the_patients_enrolled_now(administrator_client):
     program = ProgramFactory(name="IOP - Evening", capacity=5)
     EnrollmentFactory.create_batch(3, program=program)
 
-    response = admin_client.post(f"/admin/programs/program/{program.pk}/change/", program_form(capacity="2"))
+    response = administrator_client.post(f"/admin/programs/program/{program.pk}/change/", program_form(capacity="2"))
 
     assert "3 patients are enrolled now" in response.content.decode()
     program.refresh_from_db()
     assert program.capacity == 5
 
 
-def test_enrollments_are_read_only_in_the_admin(admin_client):
+def test_enrollments_are_read_only_in_the_admin(administrator_client):
     enrollment = EnrollmentFactory()
 
-    assert admin_client.get("/admin/programs/enrollment/add/").status_code == 403
-    response = admin_client.post(f"/admin/programs/enrollment/{enrollment.pk}/change/", {"status": "completed"})
+    assert administrator_client.get("/admin/programs/enrollment/add/").status_code == 403
+    response = administrator_client.post(f"/admin/programs/enrollment/{enrollment.pk}/change/", {"status": "completed"})
     assert response.status_code == 403
     enrollment.refresh_from_db()
     assert enrollment.is_active
 
 
-def test_the_program_list_runs_a_constant_number_of_queries(admin_client):
+def test_the_program_list_runs_a_constant_number_of_queries(administrator_client):
     for program in ProgramFactory.create_batch(2):
         EnrollmentFactory(program=program)
-    with_two = queries_for_page(admin_client, "/admin/programs/program/")
+    with_two = queries_for_page(administrator_client, "/admin/programs/program/")
     for program in ProgramFactory.create_batch(38):
         EnrollmentFactory(program=program)
 
-    assert queries_for_page(admin_client, "/admin/programs/program/") == with_two
+    assert queries_for_page(administrator_client, "/admin/programs/program/") == with_two
 
 
 def test_a_counselor_sees_only_their_caseloads_enrollments(client, counselor):
@@ -124,9 +118,9 @@ def test_a_counselor_sees_only_their_caseloads_enrollments(client, counselor):
     assert client.get(f"/admin/programs/enrollment/{other.pk}/change/").status_code == 404
 
 
-def test_the_enrollment_list_runs_a_constant_number_of_queries(admin_client):
+def test_the_enrollment_list_runs_a_constant_number_of_queries(administrator_client):
     EnrollmentFactory.create_batch(2)
-    with_two = queries_for_page(admin_client, "/admin/programs/enrollment/")
+    with_two = queries_for_page(administrator_client, "/admin/programs/enrollment/")
     EnrollmentFactory.create_batch(38)
 
-    assert queries_for_page(admin_client, "/admin/programs/enrollment/") == with_two
+    assert queries_for_page(administrator_client, "/admin/programs/enrollment/") == with_two

@@ -14,24 +14,14 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
 
-@pytest.fixture
-def residential_stay(counselor):
-    return EnrollmentFactory(
-        program__level_of_care=LevelOfCare.CLINICALLY_MANAGED_HIGH_INTENSITY,
-        program__name="Maple House",
-        counselor=counselor,
-        admitted_on=TODAY() - datetime.timedelta(days=45),
-    )
-
-
-def test_a_step_down_closes_the_old_stay_and_opens_the_new_on_the_same_day(residential_stay, counselor):
+def test_a_step_down_closes_the_old_stay_and_opens_the_new_on_the_same_day(residential, counselor):
     iop = ProgramFactory(level_of_care=LevelOfCare.INTENSIVE_OUTPATIENT)
 
     transition = enrollment_transition(
-        acting_user=counselor, enrollment=residential_stay, to_program=iop, reason="Met residential goals."
+        acting_user=counselor, enrollment=residential, to_program=iop, reason="Met residential goals."
     )
 
-    old = Enrollment.objects.get(pk=residential_stay.pk)
+    old = Enrollment.objects.get(pk=residential.pk)
     new = Enrollment.objects.get(patient=old.patient, status=EnrollmentStatus.ACTIVE)
     assert (old.status, old.discharged_on, old.discharge_reason) == (
         EnrollmentStatus.TRANSFERRED,
@@ -67,19 +57,19 @@ def test_the_kind_follows_from_the_levels_ranks(counselor, to_level, kind):
     assert transition.kind == kind
 
 
-def test_a_transition_into_a_full_program_changes_nothing(residential_stay, counselor):
+def test_a_transition_into_a_full_program_changes_nothing(residential, counselor):
     full = ProgramFactory(name="IOP - Day Track", capacity=1)
     EnrollmentFactory(program=full)
 
     with pytest.raises(EnrollmentError, match="IOP - Day Track is full"):
-        enrollment_transition(acting_user=counselor, enrollment=residential_stay, to_program=full, reason="Step down")
+        enrollment_transition(acting_user=counselor, enrollment=residential, to_program=full, reason="Step down")
 
-    residential_stay.refresh_from_db()
-    assert residential_stay.status == EnrollmentStatus.ACTIVE
+    residential.refresh_from_db()
+    assert residential.status == EnrollmentStatus.ACTIVE
     assert not Transition.objects.exists()
 
 
-def test_a_crash_mid_transition_leaves_no_half_done_move(residential_stay, counselor):
+def test_a_crash_mid_transition_leaves_no_half_done_move(residential, counselor):
     def crash(**kwargs):
         raise RuntimeError("worker died")
 
@@ -87,26 +77,26 @@ def test_a_crash_mid_transition_leaves_no_half_done_move(residential_stay, couns
     try:
         with pytest.raises(RuntimeError):
             enrollment_transition(
-                acting_user=counselor, enrollment=residential_stay, to_program=ProgramFactory(), reason="Step down"
+                acting_user=counselor, enrollment=residential, to_program=ProgramFactory(), reason="Step down"
             )
     finally:
         enrollment_ended.disconnect(dispatch_uid="test-crash")
 
-    assert list(Enrollment.objects.filter(patient=residential_stay.patient).values_list("status", flat=True)) == [
+    assert list(Enrollment.objects.filter(patient=residential.patient).values_list("status", flat=True)) == [
         EnrollmentStatus.ACTIVE
     ]
     assert not Transition.objects.exists()
     assert not AuditEvent.objects.filter(action="enrollment.transition").exists()
 
 
-def test_the_old_enrollment_ended_signal_carries_the_closed_enrollment(residential_stay, counselor):
+def test_the_old_enrollment_ended_signal_carries_the_closed_enrollment(residential, counselor):
     seen = []
     enrollment_ended.connect(
         lambda enrollment, **kw: seen.append(enrollment.status), dispatch_uid="test-seen", weak=False
     )
     try:
         enrollment_transition(
-            acting_user=counselor, enrollment=residential_stay, to_program=ProgramFactory(), reason="Step down"
+            acting_user=counselor, enrollment=residential, to_program=ProgramFactory(), reason="Step down"
         )
     finally:
         enrollment_ended.disconnect(dispatch_uid="test-seen")
@@ -114,16 +104,16 @@ def test_the_old_enrollment_ended_signal_carries_the_closed_enrollment(residenti
     assert seen == [EnrollmentStatus.TRANSFERRED]
 
 
-def test_moving_a_flagged_patient_to_iop_needs_a_supervisor_override(residential_stay, counselor, supervisor):
-    residential_stay.patient.needs_withdrawal_management = True
-    residential_stay.patient.save()
+def test_moving_a_flagged_patient_to_iop_needs_a_supervisor_override(residential, counselor, supervisor):
+    residential.patient.needs_withdrawal_management = True
+    residential.patient.save()
     iop = ProgramFactory(level_of_care=LevelOfCare.INTENSIVE_OUTPATIENT)
 
     with pytest.raises(EnrollmentError, match="withdrawal management"):
-        enrollment_transition(acting_user=counselor, enrollment=residential_stay, to_program=iop, reason="Step down")
+        enrollment_transition(acting_user=counselor, enrollment=residential, to_program=iop, reason="Step down")
     transition = enrollment_transition(
         acting_user=supervisor,
-        enrollment=residential_stay,
+        enrollment=residential,
         to_program=iop,
         reason="Step down",
         override_reason="Symptoms resolved on day 6.",
@@ -142,37 +132,33 @@ def test_an_ended_enrollment_cannot_transition(counselor):
         enrollment_transition(acting_user=counselor, enrollment=ended, to_program=ProgramFactory(), reason="x")
 
 
-def test_a_transition_into_the_same_program_is_refused(residential_stay, counselor):
+def test_a_transition_into_the_same_program_is_refused(residential, counselor):
     with pytest.raises(EnrollmentError, match="already in Maple House"):
-        enrollment_transition(
-            acting_user=counselor, enrollment=residential_stay, to_program=residential_stay.program, reason="x"
-        )
+        enrollment_transition(acting_user=counselor, enrollment=residential, to_program=residential.program, reason="x")
 
 
-def test_a_transition_needs_a_reason(residential_stay, counselor):
+def test_a_transition_needs_a_reason(residential, counselor):
     with pytest.raises(EnrollmentError, match="clinical reason"):
-        enrollment_transition(
-            acting_user=counselor, enrollment=residential_stay, to_program=ProgramFactory(), reason=" "
-        )
+        enrollment_transition(acting_user=counselor, enrollment=residential, to_program=ProgramFactory(), reason=" ")
 
 
-def test_a_transition_cannot_predate_the_admission(residential_stay, counselor):
+def test_a_transition_cannot_predate_the_admission(residential, counselor):
     with pytest.raises(EnrollmentError, match="before the admission to the current program"):
         enrollment_transition(
             acting_user=counselor,
-            enrollment=residential_stay,
+            enrollment=residential,
             to_program=ProgramFactory(),
             reason="x",
-            effective_on=residential_stay.admitted_on - datetime.timedelta(days=1),
+            effective_on=residential.admitted_on - datetime.timedelta(days=1),
         )
 
 
-def test_a_backdated_transition_keeps_the_two_stays_back_to_back(residential_stay, counselor):
+def test_a_backdated_transition_keeps_the_two_stays_back_to_back(residential, counselor):
     day = TODAY() - datetime.timedelta(days=3)
 
     transition = enrollment_transition(
         acting_user=counselor,
-        enrollment=residential_stay,
+        enrollment=residential,
         to_program=ProgramFactory(),
         reason="Charted late",
         effective_on=day,

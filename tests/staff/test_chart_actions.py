@@ -10,16 +10,6 @@ pytestmark = pytest.mark.django_db
 TODAY = clinic_time(ORDINARY).date().isoformat()  # the conftest's clock
 
 
-@pytest.fixture
-def residential(counselor):
-    return EnrollmentFactory(
-        counselor=counselor,
-        patient__primary_counselor=counselor,
-        program__name="Maple House",
-        program__level_of_care="3.5",
-    )
-
-
 def test_a_counselor_steps_a_patient_down_from_the_chart(client, counselor, residential):
     iop = ProgramFactory(name="IOP - Day Track", level_of_care="2.1")
     client.force_login(counselor)
