@@ -103,15 +103,11 @@ def caseload(counselor, surname: str) -> SimpleNamespace:
 
 
 @pytest.fixture
-def clinic():
-    me = UserFactory(role="counselor", username="me")
-    users = {
-        "administrator": UserFactory(role="administrator", is_staff=True, is_superuser=False),
-        "supervisor": UserFactory(role="supervisor"),
-        "counselor": me,
-        "front_desk": UserFactory(role="front_desk"),
-    }
-    return SimpleNamespace(users=users, mine=caseload(me, "Mineford"), other=caseload(UserFactory(), "Farrowby"))
+def clinic(users, counselor, other_counselor):
+    """A user of each role, the counselor's caseload ("mine") and another counselor's ("other")."""
+    return SimpleNamespace(
+        users=users, mine=caseload(counselor, "Mineford"), other=caseload(other_counselor, "Farrowby")
+    )
 
 
 S = "/admin/clinic_sessions"
@@ -566,10 +562,10 @@ def test_a_counselor_gets_the_same_answer_for_a_huge_year(client, clinic):
 
 
 @pytest.mark.parametrize("query", ["starts_at__year=1", "starts_at__year=1&starts_at__month=1&starts_at__day=1"])
-def test_the_first_year_east_of_greenwich_is_no_server_error(client, settings, query):
+def test_the_first_year_east_of_greenwich_is_no_server_error(client, settings, supervisor, query):
     settings.TIME_ZONE = "Asia/Tokyo"  # 0001-01-01 local is before the first instant UTC can hold
     GroupSessionFactory()
-    client.force_login(UserFactory(role="supervisor"))
+    client.force_login(supervisor)
 
     response = client.get(f"{S}/therapysession/?{query}", follow=True)
 
@@ -594,8 +590,7 @@ def test_no_list_filter_offers_patients():
 @pytest.mark.parametrize(
     "url", [f"{S}/progressnote/", f"{S}/therapysession/", f"{S}/reminder/", f"{S}/groupmembership/"]
 )
-def test_a_counselors_scoped_and_audited_lists_run_a_constant_number_of_queries(client, url):
-    counselor = UserFactory(role="counselor")
+def test_a_counselors_scoped_and_audited_lists_run_a_constant_number_of_queries(client, counselor, url):
     today = timezone.localdate()
 
     def add_patients(count):

@@ -11,7 +11,7 @@ from clinic.models import AuditEvent, User
 from clinic.roles import is_clinician
 from programs.models import Approach, Program
 from sessions.models import ProgressNote, TherapyGroup
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory, caseload_patient
 
 pytestmark = pytest.mark.django_db
 
@@ -104,13 +104,11 @@ def test_an_administrator_cannot_change_a_superusers_account_or_password(client,
     client.post(f"/admin/clinic/user/{root.pk}/change/", user_form(root, is_active=""))
 
     root.refresh_from_db()
-    assert root.is_active and root.check_password("correct horse battery")
+    assert root.is_active and root.check_password(PASSWORD)
 
 
-def test_a_superuser_is_no_clinician_on_the_staff_pages_whatever_its_role(client):
-    from tests.staff.test_pages import caseload_patient
-
-    enrollment = caseload_patient(UserFactory(role="counselor"))
+def test_a_superuser_is_no_clinician_on_the_staff_pages_whatever_its_role(client, counselor):
+    enrollment = caseload_patient(counselor)
     # createsuperuser leaves the default role, counselor.
     root = UserFactory(role="counselor", is_superuser=True)
     client.force_login(root)

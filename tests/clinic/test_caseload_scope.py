@@ -1,8 +1,6 @@
 """No way around the caseload scope: every service checks the patient against the acting user's scope, whatever id
 a form posted, and refuses before it writes anything."""
 
-import datetime
-
 import pytest
 from django.utils import timezone
 
@@ -15,33 +13,24 @@ from programs.services import enrollment_admit, enrollment_discharge, enrollment
 from sessions.models import AbsenceReview, GroupMembership, TherapySession
 from sessions.services.attendance import absence_review_resolve
 from sessions.services.common import SessionError
-from sessions.services.counseling import counseling_book
 from sessions.services.groups import membership_add, membership_end
-from tests.factories import EnrollmentFactory, MembershipFactory, PatientFactory, ProgramFactory, TherapyGroupFactory
+from tests.factories import (
+    EnrollmentFactory,
+    MembershipFactory,
+    PatientFactory,
+    ProgramFactory,
+    TherapyGroupFactory,
+    book_counseling,
+)
+from tests.helpers import MEMBERSHIP_ADD, SESSION_ADD, booking_form
 
 pytestmark = pytest.mark.django_db
-NEXT_WEEK = timezone.localdate() + datetime.timedelta(days=7)
-MEMBERSHIP_ADD = "/admin/clinic_sessions/groupmembership/add/"
-SESSION_ADD = "/admin/clinic_sessions/therapysession/add/"
 
 
 @pytest.fixture
 def stranger():
     """A patient in care with somebody else: not in the counselor's caseload, not in their groups."""
-    return EnrollmentFactory(patient__reminder_consent_given_at=timezone.now())
-
-
-def book(acting_user, enrollment, counselor):
-    return counseling_book(
-        acting_user=acting_user,
-        patient=enrollment.patient,
-        counselor=counselor,
-        kind="individual",
-        day=NEXT_WEEK,
-        at=datetime.time(10),
-        duration_minutes=50,
-        location="Office 4",
-    )
+    return EnrollmentFactory(patient__consenting=True)
 
 
 # Each service an attacker could reach with a patient id, called directly as the counselor.
@@ -49,7 +38,7 @@ ATTACKS = {
     "membership_add to their own group": lambda c, e: membership_add(
         acting_user=c, group=TherapyGroupFactory(facilitator=c, program=e.program), patient=e.patient
     ),
-    "counseling_book": lambda c, e: book(c, e, c),
+    "counseling_book": lambda c, e: book_counseling(acting_user=c, patient=e.patient),
     "enrollment_admit": lambda c, e: enrollment_admit(acting_user=c, patient=PatientFactory(), program=e.program),
     "enrollment_transition": lambda c, e: enrollment_transition(
         acting_user=c, enrollment=e, to_program=ProgramFactory(), reason="Step down"
@@ -94,7 +83,7 @@ def test_a_supervisor_and_front_desk_act_on_any_patient(supervisor, front_desk, 
     membership_add(
         acting_user=supervisor, group=TherapyGroupFactory(program=stranger.program), patient=stranger.patient
     )
-    [session] = book(front_desk, stranger, counselor)
+    [session] = book_counseling(acting_user=front_desk, patient=stranger.patient, counselor=counselor)
     patient_revoke_reminder_consent(acting_user=front_desk, patient=stranger.patient)
 
     assert session.patient == stranger.patient
@@ -173,23 +162,8 @@ def test_posting_a_strangers_id_to_the_booking_admin_books_nothing_and_the_chart
     client, counselor, stranger
 ):
     client.force_login(counselor)
-    day = timezone.localdate() + datetime.timedelta(days=2)
 
-    response = client.post(
-        SESSION_ADD,
-        {
-            "patient": stranger.patient.pk,
-            "counselor": counselor.pk,
-            "kind": "individual",
-            "day": day.isoformat(),
-            "at": "10:00",
-            "duration_minutes": "50",
-            "location": "Office 4",
-            "video_link": "",
-            "repeat_every_weeks": "0",
-            "occurrences": "1",
-        },
-    )
+    response = client.post(SESSION_ADD, booking_form(stranger.patient, counselor))
 
     assert response.status_code == 200
     assert errors_of(response)

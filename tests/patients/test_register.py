@@ -149,9 +149,9 @@ def test_an_update_audits_only_the_fields_whose_value_changed(front_desk, counse
     assert AuditEvent.objects.get(action="patient.update").detail == {"fields": ["preferred_name"]}
 
 
-def test_an_admin_edit_audits_the_fields_it_changed(client, front_desk):
+def test_an_admin_edit_audits_the_fields_it_changed(client, front_desk, supervisor):
     patient = register(front_desk, phone="(555) 010-1234")
-    client.force_login(UserFactory(role="supervisor", is_staff=True))
+    client.force_login(supervisor)
     form = client.get(f"/admin/patients/patient/{patient.pk}/change/").context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
     data.update(phone="(555) 010-9999", date_of_birth="1988-04-02", intake_date=str(patient.intake_date))
