@@ -4,20 +4,10 @@ import pytest
 from django.utils import timezone
 
 from sessions.models import Attendance, ProgressNote, Reminder
-from tests.factories import GroupSessionFactory, MembershipFactory, TherapyGroupFactory, UserFactory
+from tests.factories import GroupSessionFactory, MembershipFactory, UserFactory
 from tests.helpers import queries_for_page
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def group(counselor):
-    return TherapyGroupFactory(facilitator=counselor, duration_minutes=180)
-
-
-@pytest.fixture
-def session(group):
-    return GroupSessionFactory(group=group)
 
 
 def url(session):

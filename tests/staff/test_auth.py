@@ -1,10 +1,9 @@
 import pytest
 from django.conf import settings
 
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "correct horse battery"
 
 
 def sign_in(client, username, password=PASSWORD):

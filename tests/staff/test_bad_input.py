@@ -24,16 +24,6 @@ def _clock(time_machine):
 
 
 @pytest.fixture
-def group(counselor):
-    return TherapyGroupFactory(facilitator=counselor, duration_minutes=180)
-
-
-@pytest.fixture
-def session(group):
-    return GroupSessionFactory(group=group)  # started an hour ago
-
-
-@pytest.fixture
 def later(group):
     return GroupSessionFactory(group=group, starts_at=NOW + datetime.timedelta(days=2))
 

@@ -5,35 +5,18 @@ import pytest
 from django.utils import timezone
 
 from clinic.models import AuditEvent
-from sessions.models import AbsenceReview, Attendance, ProgressNote
+from sessions.models import AbsenceReview
 from tests.factories import (
     EnrollmentFactory,
     GroupSessionFactory,
-    MembershipFactory,
     PatientFactory,
     ProgressNoteFactory,
-    TherapyGroupFactory,
     UserFactory,
+    caseload_patient,
 )
 from tests.helpers import queries_for_page
 
 pytestmark = pytest.mark.django_db
-
-
-def caseload_patient(counselor, **kwargs):
-    """An IOP patient of `counselor` on a group roster, with attendance and a draft note."""
-    enrollment = EnrollmentFactory(
-        counselor=counselor, patient__primary_counselor=counselor, program__level_of_care="2.1", **kwargs
-    )
-    group = TherapyGroupFactory(program=enrollment.program, facilitator=counselor)
-    member = MembershipFactory(group=group, enrollment=enrollment)
-    session = GroupSessionFactory(group=group, starts_at=timezone.now() - datetime.timedelta(days=1))
-    GroupSessionFactory(group=group, starts_at=timezone.now() + datetime.timedelta(days=1))
-    attendance = Attendance.objects.create(
-        session=session, patient=member.patient, enrollment=enrollment, status="unexcused", minutes_attended=0
-    )
-    ProgressNote.objects.create(attendance=attendance, author=counselor, data="d", assessment="a", plan="p")
-    return enrollment
 
 
 def test_the_dashboard_lists_the_counselors_caseload_with_its_flags(client, counselor):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import EnrollmentFactory, GroupSessionFactory, UserFactory
+from tests.factories import EnrollmentFactory, GroupSessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +36,7 @@ ROLES = ["anonymous", "administrator", "supervisor", "counselor", "front_desk"]
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_each_page_answers_each_role_as_expected(client, role):
-    counselor = UserFactory(role="counselor", username="the-counselor")
-    users = {
-        "administrator": UserFactory(role="administrator"),
-        "supervisor": UserFactory(role="supervisor"),
-        "counselor": counselor,
-        "front_desk": UserFactory(role="front_desk"),
-    }
+def test_each_page_answers_each_role_as_expected(client, users, counselor, role):
     mine = EnrollmentFactory(counselor=counselor).patient_id
     other = EnrollmentFactory().patient_id
     session = GroupSessionFactory(group__facilitator=counselor, facilitator=counselor).pk
