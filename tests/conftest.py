@@ -99,6 +99,9 @@ def administrator_client(client, administrator):
     return client
 
 
+# Patients in care.
+
+
 @pytest.fixture
 def residential(counselor):
     """A patient of the counselor's caseload on day 46 of a stay at Maple House, a residential program (3.5)."""

@@ -135,10 +135,7 @@ def due_reminders(count: int) -> list[int]:
             break
     group = TherapyGroupFactory(capacity=count, program__reminder_lead_hours=[lead])
     GroupSessionFactory(group=group, starts_at=starts)
-    members = [
-        MembershipFactory(group=group, enrollment__patient__reminder_consent_given_at=timezone.now())
-        for _ in range(count)
-    ]
+    members = MembershipFactory.create_batch(count, group=group, consenting=True)
     if not now - TOO_LATE < due_before(starts, lead) <= now:
         # In the repeated hour of the fall-back night a wall-clock due time is the first of the two, an hour ago:
         # too late for the planner. Plan them as beat did when they fell due.
