@@ -164,7 +164,7 @@ class BaseAttendanceSheetFormSet(forms.BaseFormSet):
 
     @cached_property
     def management_form(self):
-        count = len(self.sheet.rows)
+        count = self.total_form_count()
         form = ManagementForm({TOTAL_FORM_COUNT: count, INITIAL_FORM_COUNT: count}, renderer=self.renderer)
         form.full_clean()
         return form
