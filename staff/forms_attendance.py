@@ -1,0 +1,211 @@
+"""The attendance sheet's forms: one form per roster row, a formset for the whole sheet, and the group narrative.
+
+A row's fields are named `<field>-<patient id>` (`status-12`, `minutes-12`...) and the roster, not the post, says
+which rows there are. A post that names a patient who is not on the sheet, or gives a field twice, is refused
+whole: saving the rest would silently drop what the user meant."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, ManagementForm
+from django.utils.functional import cached_property
+
+from clinic.errors import DomainError
+from sessions.models import AttendanceStatus, TherapySession
+from sessions.selectors.attendance_sheet import AttendanceSheet, SheetRow
+from sessions.services.attendance import BulkAttendanceError, Entry
+from sessions.services.attendance_sheet import SheetNote
+
+ROW_FIELDS = ("status", "minutes", "data", "assessment", "plan", "sign")
+NOTE_FIELDS = ("data", "assessment", "plan")
+ROWS_MARKED = "Nothing was saved: correct the rows marked below."
+
+
+class PastedText(forms.CharField):
+    """Text that says, in its own words, that it holds a NUL: PostgreSQL text cannot store one (the request guard
+    usually answers first)."""
+
+    def __init__(self, *, what: str, **kwargs):
+        super().__init__(required=False, **kwargs)
+        message = f"{what} contains a null character (usually from pasted text); retype it."
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+        self.validators.append(ProhibitNullCharactersValidator(message=message))
+
+
+class MinutesField(forms.Field):
+    widget = forms.NumberInput
+
+    def to_python(self, value):
+        raw = (value or "").strip()
+        if not raw:
+            return None
+        if not (raw.isascii() and raw.isdigit()):  # str.isdigit() also takes "²" and "①", which int() refuses
+            raise ValidationError("Minutes must be a whole number, written with the digits 0 to 9.", code="invalid")
+        if len(raw) > 4:  # no session lasts 10,000 minutes, and int() refuses thousands of digits
+            raise ValidationError("Minutes attended cannot be more than the session's length.", code="max_length")
+        return int(raw)
+
+
+def _textarea(rows: int, css: str) -> forms.Textarea:
+    widget = forms.Textarea(attrs={"rows": rows, "class": css})
+    del widget.attrs["cols"]  # the column sets the width
+    return widget
+
+
+def _note_text() -> PastedText:
+    return PastedText(what="The note", widget=_textarea(2, "form-control form-control-sm"))
+
+
+class AttendanceRowForm(forms.Form):
+    """One patient's row: attendance and minutes, and the note (data, assessment, plan) with a box to sign it."""
+
+    status = forms.ChoiceField(
+        choices=[("", "\N{EN DASH}"), *AttendanceStatus.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose an attendance status."},
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    minutes = MinutesField(
+        required=False, widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 0})
+    )
+    data, assessment, plan = _note_text(), _note_text(), _note_text()
+    sign = forms.BooleanField(required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+
+    def __init__(self, data=None, *args, row: SheetRow, session: TherapySession, alone: bool = False, **kwargs):
+        # Named after the patient, whatever index a formset would give: `status-12`, with the same id.
+        kwargs |= {"prefix": str(row.patient.pk), "auto_id": "%s", "initial": _initial(row)}
+        super().__init__(data, *args, **kwargs)
+        self.row, self.alone = row, alone
+        length = session.duration_minutes
+        self.fields["minutes"].widget.attrs |= {"max": length, "placeholder": length}
+        if row.note is not None and row.note.is_signed:
+            # Disabled in the browser only: a field it does not send stays empty here, and is not recorded.
+            for name in ("status", "minutes"):
+                self.fields[name].widget.attrs["disabled"] = True
+
+    def add_prefix(self, field_name):
+        return f"{field_name}-{self.prefix}"
+
+    def clean(self):
+        if self.alone:  # the htmx row posts its own fields only
+            _check_posted_rows(self.data, {self.row.patient.pk}, where="in this row")
+        return super().clean()
+
+    @property
+    def error(self) -> str:
+        """The one message the page shows next to the row."""
+        messages = [*self.non_field_errors(), *(m for name in self.fields for m in self.errors.get(name, []))]
+        return messages[0] if messages else ""
+
+    def entry(self) -> Entry | None:
+        status, minutes = self.cleaned_data["status"], self.cleaned_data["minutes"]
+        return Entry(self.row.patient, status, minutes) if status else None
+
+    def note(self) -> SheetNote:
+        return SheetNote(self.row.patient, *(self.cleaned_data[k] for k in (*NOTE_FIELDS, "sign")))
+
+
+def _initial(row: SheetRow) -> dict:
+    attendance, note = row.attendance, row.note
+    return {
+        "status": attendance.status if attendance else "",
+        "minutes": attendance.minutes_attended if attendance and attendance.attended else None,
+        **{k: getattr(note, k) if note else "" for k in NOTE_FIELDS},
+        "sign": False,
+    }
+
+
+def _check_posted_rows(data, patient_ids: set[int], *, where: str) -> None:
+    """Refuse a post whose row fields name a patient who is not on the sheet (`where`), or give one field twice."""
+    for key in data:
+        prefix, dash, pid = key.partition("-")
+        if prefix not in ROW_FIELDS or not dash:
+            continue
+        if not (pid.isascii() and pid.isdigit() and len(pid) < 19 and int(pid) in patient_ids):
+            raise ValidationError(
+                f"The form names a patient who is not {where}. Nothing was saved: reload the sheet and try again.",
+                code="not_on_sheet",
+            )
+        if len(data.getlist(key)) > 1:
+            raise ValidationError(
+                "The form gives one patient's row twice. Nothing was saved: reload the sheet and try again.",
+                code="twice",
+            )
+    if len(data.getlist("narrative")) > 1:
+        raise ValidationError(
+            "The form gives the group narrative twice. Nothing was saved: reload the sheet and try again.",
+            code="twice",
+        )
+
+
+class NarrativeForm(forms.Form):
+    narrative = PastedText(
+        what="The group narrative",
+        label="Group narrative (shared by every attendee's note)",
+        widget=_textarea(3, "form-control"),
+    )
+
+
+class BaseAttendanceSheetFormSet(forms.BaseFormSet):
+    """The whole sheet: a row form per patient on the roster, and the group narrative."""
+
+    def __init__(self, data=None, *, sheet: AttendanceSheet):
+        self.sheet = sheet
+        super().__init__(data, form_kwargs={"session": sheet.session})
+        text = sheet.narrative.text if sheet.narrative else ""
+        self.narrative = NarrativeForm(data, auto_id="%s", initial={"narrative": text})
+        self.refusal = ""  # a service's message for the whole sheet
+
+    # The roster, not the post, says how many rows there are: the page sends no management form.
+    def total_form_count(self):
+        return len(self.sheet.rows)
+
+    initial_form_count = total_form_count
+
+    @cached_property
+    def management_form(self):
+        count = self.total_form_count()
+        form = ManagementForm({TOTAL_FORM_COUNT: count, INITIAL_FORM_COUNT: count}, renderer=self.renderer)
+        form.full_clean()
+        return form
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "row": self.sheet.rows[index]}
+
+    def clean(self):
+        _check_posted_rows(self.data, {row.patient.pk for row in self.sheet.rows}, where="on this session's roster")
+
+    def is_valid(self) -> bool:
+        return all([super().is_valid(), self.narrative.is_valid()])
+
+    def service_arguments(self) -> dict:
+        """What attendance_sheet_save takes, from the cleaned rows."""
+        return {
+            "entries": [entry for form in self if (entry := form.entry())],
+            "narrative": self.narrative.cleaned_data["narrative"],
+            "notes": [form.note() for form in self],
+        }
+
+    def refuse(self, error: DomainError) -> None:
+        """Show a service's refusal: next to each row it names, or above the sheet."""
+        by_row = error.errors if isinstance(error, BulkAttendanceError) else {}
+        forms_marked = [form for form in self if form.row.patient.pk in by_row]
+        for form in forms_marked:
+            form.add_error(None, by_row[form.row.patient.pk])
+        if not forms_marked:
+            self.refusal = error.message
+
+    @property
+    def sheet_error(self) -> str:
+        """The message above the sheet: why the whole post was refused, or that rows need correcting."""
+        if not self.is_bound:
+            return ""
+        problems = [*self.non_form_errors(), *self.narrative.errors.get("narrative", [])]
+        if self.refusal:
+            problems.append(self.refusal)
+        if problems:
+            return problems[0]
+        return ROWS_MARKED if any(form.errors for form in self) else ""
+
+
+AttendanceSheetFormSet = forms.formset_factory(AttendanceRowForm, formset=BaseAttendanceSheetFormSet, extra=0)
