@@ -16,7 +16,7 @@ from itertools import pairwise
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.audit import audit_record
+from clinic.audit import AuditAction, audit_record
 from clinic.levels import LevelOfCare as L
 from clinic.models import Role, User
 from demo.data import (
@@ -339,7 +339,7 @@ def seed_clinic(*, patients: int, seed: int = 2026, out=None) -> dict[str, int]:
         )
         audit_record(
             actor=None,
-            action="demo.seed",
+            action=AuditAction.DEMO_SEED,
             patients=len(planned),
             enrollments=len(enrollments),
             transitions=len(transitions),

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from clinic.audit import audit_record
+from clinic.audit import AuditAction, audit_record
 from patients.models import Patient
 from patients.selectors import require_patient_visible
 from programs.models import Enrollment
@@ -113,7 +113,7 @@ def _record(*, acting_user, session, patient_id, status, minutes, roster) -> Att
         )
     audit_record(
         actor=acting_user,
-        action="attendance.record",
+        action=AuditAction.ATTENDANCE_RECORD,
         patient_id=patient_id,
         target=attendance,
         status=status,
@@ -233,6 +233,9 @@ def absence_review_resolve(*, acting_user, review: AbsenceReview, outcome: str) 
     review.resolved_at, review.resolved_by, review.outcome = timezone.now(), acting_user, outcome.strip()
     review.save(update_fields=["resolved_at", "resolved_by", "outcome"])
     audit_record(
-        actor=acting_user, action="absence_review.resolve", patient_id=review.enrollment.patient_id, target=review
+        actor=acting_user,
+        action=AuditAction.ABSENCE_REVIEW_RESOLVE,
+        patient_id=review.enrollment.patient_id,
+        target=review,
     )
     return review

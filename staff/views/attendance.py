@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from clinic.audit import audit_record_many
+from clinic.audit import AuditAction, audit_record_many
 from clinic.errors import DomainError
 from patients.models import Patient
 from sessions.models import Attendance, AttendanceStatus, GroupNarrative, TherapySession
@@ -171,7 +171,10 @@ def attendance_sheet(request, pk: int):
             return redirect("attendance-sheet", session.pk)
     else:
         audit_record_many(
-            actor=request.user, action="attendance.view", patient_ids=[r.patient.pk for r in rows], target=session
+            actor=request.user,
+            action=AuditAction.ATTENDANCE_VIEW,
+            patient_ids=[r.patient.pk for r in rows],
+            target=session,
         )
     for row in rows:
         if not row.values:

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clinic.audit import audit_record
+from clinic.audit import AuditAction, audit_record
 from clinic.errors import DomainError
 from clinic.roles import is_clinician
 from patients.selectors import patients_visible_to
@@ -29,7 +29,10 @@ def _patient(request, pk):
     patient = get_object_or_404(patients_visible_to(request.user), pk=pk)
     if request.method == "GET":  # the form pages show the patient's record too
         audit_record(
-            actor=request.user, action="patient.view", patient_id=patient.pk, page=request.resolver_match.url_name
+            actor=request.user,
+            action=AuditAction.PATIENT_VIEW,
+            patient_id=patient.pk,
+            page=request.resolver_match.url_name,
         )
     return patient
 
