@@ -309,14 +309,7 @@ def seed_clinic(*, patients: int, seed: int = 2026, out=None) -> dict[str, int]:
             mine = enrollments[position : position + len(plan.stays)]
             position += len(plan.stays)
             for old, new in pairwise(mine):
-                old_rank, new_rank = old.program.rank, new.program.rank
-                kind = (
-                    TransitionKind.STEP_UP
-                    if new_rank > old_rank
-                    else TransitionKind.STEP_DOWN
-                    if new_rank < old_rank
-                    else TransitionKind.LATERAL
-                )
+                kind = TransitionKind.between(old.program.level_of_care, new.program.level_of_care)
                 transitions.append(
                     Transition(
                         from_enrollment=old,

@@ -192,14 +192,7 @@ def enrollment_transition(
         override_reason=override,
         override_by=acting_user if override else None,
     )
-    old_rank, new_rank = enrollment.program.rank, to_program.rank
-    kind = (
-        TransitionKind.STEP_UP
-        if new_rank > old_rank
-        else TransitionKind.STEP_DOWN
-        if new_rank < old_rank
-        else TransitionKind.LATERAL
-    )
+    kind = TransitionKind.between(enrollment.program.level_of_care, to_program.level_of_care)
     transition = Transition.objects.create(
         from_enrollment=enrollment,
         to_enrollment=new,
