@@ -130,9 +130,7 @@ def _absence_follow_up(attendance: Attendance) -> None:
     enrollment = Enrollment.objects.select_related("program", "counselor").get(pk=attendance.enrollment_id)
     counselor = patient.primary_counselor or enrollment.counselor or session.facilitator
     _queue(ReminderKind.ABSENCE_ALERT, session=session, patient=patient, staff=counselor, why_not="")
-    why_not = "" if patient.has_reminder_consent else "The patient has not consented to reminder emails."
-    if not why_not and not patient.email:
-        why_not = "The patient has no email address."
+    why_not = patient.reminder_blocker()
     _queue(ReminderKind.MISSED_FOLLOW_UP, session=session, patient=patient, staff=None, why_not=why_not)
     count = Attendance.objects.filter(enrollment=enrollment, status=AttendanceStatus.UNEXCUSED).count()
     limit = enrollment.program.max_unexcused_absences
