@@ -19,10 +19,11 @@ from patients.selectors import patients_visible_to
 from patients.services import patient_give_reminder_consent, patient_register, patient_revoke_reminder_consent
 from programs.models import Enrollment, EnrollmentStatus, Program
 from programs.services import enrollment_admit, enrollment_discharge, enrollment_transition
+from sessions.forms import BookingForm
 from sessions.models import AbsenceReview
 from sessions.services.attendance import absence_review_resolve
 from sessions.services.counseling import counseling_book
-from staff.forms import AdmitForm, BookForm, DischargeForm, RegisterForm, TransitionForm
+from staff.forms import AdmitForm, DischargeForm, RegisterForm, TransitionForm
 
 
 def _patient(request, pk):
@@ -110,7 +111,7 @@ def patient_discharge(request, pk: int):
 @login_required
 def patient_book(request, pk: int):
     patient = _patient(request, pk)
-    form = BookForm(
+    form = BookingForm(
         request.POST or None,
         initial={
             "counselor": patient.primary_counselor,
