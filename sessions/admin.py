@@ -241,7 +241,7 @@ class TherapySessionAdmin(ServiceAdmin):
 
     @admin.display(description="Group or kind")
     def title(self, session):
-        return session.group.title if session.group_id else session.get_kind_display()
+        return session.title
 
     @admin.display(description="Attended", ordering="participant_count")
     def participants(self, session):
