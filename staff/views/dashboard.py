@@ -94,6 +94,7 @@ def dashboard(request):
         "staff/dashboard.html",
         {
             "page": page,
+            "query": f"counselor={counselor.pk if counselor else ''}",  # the page links keep the caseload
             "rows": rows,
             "show_caseload": show_caseload,
             "counselor": counselor,
