@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpResponse
 
 from clinic.admin_helpers import AuditedAutocompleteJsonView, ClinicAdminMixin
-from clinic.audit import audit_record
+from clinic.audit import AuditAction, audit_record
 from clinic.models import AuditEvent, User
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP, CSV injection).
@@ -61,7 +61,8 @@ def _patient_ids(event: AuditEvent) -> str:
 class AuditEventAdmin(ClinicAdminMixin, admin.ModelAdmin):
     """Read-only: the trail is append-only for everybody, administrators included."""
 
-    list_display = ["at", "actor", "action", "patients", "object_type", "object_id", "ip_address"]
+    list_display = ["at", "actor", "action_code", "patients", "object_type", "object_id", "ip_address"]
+    # The filter names each AuditAction; the column shows its stored code, which the search and the export use.
     list_filter = [("actor", admin.RelatedOnlyFieldListFilter), "action", "at"]
     search_fields = ["=patient_id", "actor__username", "action"]
     search_help_text = "A patient id (finds the lists that showed them too), a user name or an action (patient.view)."
@@ -79,6 +80,10 @@ class AuditEventAdmin(ClinicAdminMixin, admin.ModelAdmin):
         if term.isdigit() and int(term) < 2**63:
             results |= queryset.about_patient(int(term))
         return results, may_have_duplicates
+
+    @admin.display(description="action", ordering="action")
+    def action_code(self, event):
+        return event.action
 
     @admin.display(description="patient ids")
     def patients(self, event):
@@ -108,7 +113,7 @@ class AuditEventAdmin(ClinicAdminMixin, admin.ModelAdmin):
                     json.dumps(event.detail, sort_keys=True),
                 ]
             )
-        audit_record(actor=request.user, action="audit.export", rows=queryset.count())
+        audit_record(actor=request.user, action=AuditAction.AUDIT_EXPORT, rows=queryset.count())
         return response
 
     def has_add_permission(self, request):

@@ -6,7 +6,7 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.db import models, transaction
 
-from clinic.audit import audit_record, audit_record_many
+from clinic.audit import AuditAction, audit_record, audit_record_many
 from clinic.errors import DomainError
 from clinic.roles import is_clinician
 
@@ -77,11 +77,14 @@ class ClinicAdminMixin:
             ids = self.patient_ids_shown(request, changelist.result_list) if changelist is not None else []
             if ids:
                 audit_record(
-                    actor=request.user, action="admin.list", model=self.opts.label_lower, patient_ids=sorted(set(ids))
+                    actor=request.user,
+                    action=AuditAction.ADMIN_LIST,
+                    model=self.opts.label_lower,
+                    patient_ids=sorted(set(ids)),
                 )
         return response
 
-    def _audit_object_page(self, request, response, action: str, obj_key: str):
+    def _audit_object_page(self, request, response, action: AuditAction, obj_key: str):
         # A page sent back with form errors shows the record again: audited like a GET. (ServiceAdmin rolls back
         # inside changeform_view; this row is written after it, so it stays.)
         if response.status_code != 200:
@@ -101,12 +104,12 @@ class ClinicAdminMixin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        self._audit_object_page(request, response, "admin.view", "original")
+        self._audit_object_page(request, response, AuditAction.ADMIN_VIEW, "original")
         return response
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
-        self._audit_object_page(request, response, "admin.history", "object")
+        self._audit_object_page(request, response, AuditAction.ADMIN_HISTORY, "object")
         return response
 
 
@@ -121,7 +124,7 @@ class AuditedAutocompleteJsonView(AutocompleteJsonView):
         if ids := patient_ids_at(context["object_list"], lookup):  # evaluates the page once; the answer reuses it
             audit_record(
                 actor=self.request.user,
-                action="admin.autocomplete",
+                action=AuditAction.ADMIN_AUTOCOMPLETE,
                 model=self.model_admin.opts.label_lower,
                 patient_ids=sorted(set(ids)),
             )

@@ -7,7 +7,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.db import models, transaction
 
-from clinic.models import AuditEvent, AuditEventPatient
+from clinic.models import AuditAction, AuditEvent, AuditEventPatient
 
 _client_ip: ContextVar[str | None] = ContextVar("audit_client_ip", default=None)
 
@@ -52,7 +52,7 @@ class AuditContextMiddleware:
 def audit_record(
     *,
     actor,
-    action: str,
+    action: AuditAction,
     patient_id: int | None = None,
     patient_ids: Iterable[int] = (),
     target: models.Model | None = None,
@@ -60,10 +60,10 @@ def audit_record(
 ) -> AuditEvent:
     """Append one audit row. `patient_ids` names the patients a page showed (a list, a roster): they are stored one
     row each beside the event, in one query, so the trail of any of them finds the page. `detail` holds ids and
-    codes, never names or contact details."""
+    codes, never names or contact details. An action that is not an AuditAction raises ValueError."""
     event = AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
+        action=AuditAction(action),
         patient_id=patient_id,
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
@@ -80,8 +80,9 @@ def audit_record(
     return event
 
 
-def audit_record_many(*, actor, action: str, patient_ids, target: models.Model | None = None, **detail) -> None:
+def audit_record_many(*, actor, action: AuditAction, patient_ids, target: models.Model | None = None, **detail) -> None:
     """One row per patient, for a page that shows several patients' records at once (an attendance sheet)."""
+    action = AuditAction(action)
     AuditEvent.objects.bulk_create(
         AuditEvent(
             actor=actor if actor is not None and actor.is_authenticated else None,

@@ -60,6 +60,45 @@ class AppendOnlyModel(models.Model):
         raise PermissionError("Audit events are append-only and cannot be deleted.")
 
 
+class AuditAction(models.TextChoices):
+    """What an audit row records. The values are stored, searched and exported: never change one, add another."""
+
+    # Pages that show patients' records
+    PATIENT_VIEW = "patient.view", "Viewed a patient's record"
+    PATIENT_LIST = "patient.list", "Listed patients"
+    DASHBOARD_VIEW = "dashboard.view", "Viewed the dashboard"
+    SCHEDULE_VIEW = "schedule.view", "Viewed the schedule"
+    SESSION_VIEW = "session.view", "Viewed a session"
+    ATTENDANCE_VIEW = "attendance.view", "Viewed an attendance sheet"
+    # The admin site
+    ADMIN_LIST = "admin.list", "Admin: listed records"
+    ADMIN_VIEW = "admin.view", "Admin: viewed a record"
+    ADMIN_HISTORY = "admin.history", "Admin: viewed a record's history"
+    ADMIN_AUTOCOMPLETE = "admin.autocomplete", "Admin: searched a chooser"
+    AUDIT_EXPORT = "audit.export", "Exported the audit trail"
+    # Changes
+    PATIENT_REGISTER = "patient.register", "Registered a patient"
+    PATIENT_UPDATE = "patient.update", "Updated a patient"
+    PATIENT_CONSENT_GIVEN = "patient.consent_given", "Recorded consent to reminders"
+    PATIENT_CONSENT_REVOKED = "patient.consent_revoked", "Revoked consent to reminders"
+    ENROLLMENT_ADMIT = "enrollment.admit", "Admitted to a program"
+    ENROLLMENT_TRANSITION = "enrollment.transition", "Moved to another program"
+    ENROLLMENT_DISCHARGE = "enrollment.discharge", "Discharged"
+    GROUP_CREATE = "group.create", "Created a group"
+    GROUP_UPDATE = "group.update", "Changed a group"
+    MEMBERSHIP_ADD = "membership.add", "Added to a group"
+    MEMBERSHIP_END = "membership.end", "Left a group"
+    SESSION_BOOK = "session.book", "Booked a session"
+    SESSION_CANCEL = "session.cancel", "Cancelled a session"
+    ATTENDANCE_RECORD = "attendance.record", "Recorded attendance"
+    ABSENCE_REVIEW_RESOLVE = "absence_review.resolve", "Resolved an absence review"
+    NARRATIVE_SAVE = "narrative.save", "Saved a group narrative"
+    NOTE_SAVE = "note.save", "Saved a progress note"
+    NOTE_SIGN = "note.sign", "Signed a progress note"
+    NOTE_ADDENDUM = "note.addendum", "Added to a signed note"
+    DEMO_SEED = "demo.seed", "Loaded the demo data"
+
+
 class AuditEventQuerySet(AppendOnlyQuerySet):
     def about_patient(self, patient_id: int):
         """Every event that names the patient: as its one patient, or among the patients a list page showed."""
@@ -76,7 +115,7 @@ class AuditEvent(AppendOnlyModel):
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=60)
+    action = models.CharField(max_length=60, choices=AuditAction.choices)
     patient_id = models.BigIntegerField(null=True, db_index=True)
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=40, blank=True)

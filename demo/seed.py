@@ -16,7 +16,7 @@ from itertools import pairwise
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.audit import audit_record
+from clinic.audit import AuditAction, audit_record
 from clinic.levels import LevelOfCare as L
 from clinic.models import Role, User
 from demo.data import (
@@ -309,14 +309,7 @@ def seed_clinic(*, patients: int, seed: int = 2026, out=None) -> dict[str, int]:
             mine = enrollments[position : position + len(plan.stays)]
             position += len(plan.stays)
             for old, new in pairwise(mine):
-                old_rank, new_rank = old.program.rank, new.program.rank
-                kind = (
-                    TransitionKind.STEP_UP
-                    if new_rank > old_rank
-                    else TransitionKind.STEP_DOWN
-                    if new_rank < old_rank
-                    else TransitionKind.LATERAL
-                )
+                kind = TransitionKind.between(old.program.level_of_care, new.program.level_of_care)
                 transitions.append(
                     Transition(
                         from_enrollment=old,
@@ -339,7 +332,7 @@ def seed_clinic(*, patients: int, seed: int = 2026, out=None) -> dict[str, int]:
         )
         audit_record(
             actor=None,
-            action="demo.seed",
+            action=AuditAction.DEMO_SEED,
             patients=len(planned),
             enrollments=len(enrollments),
             transitions=len(transitions),

@@ -10,6 +10,9 @@ from clinic.levels import LevelOfCare
 from clinic.models import CLINICAL_ROLES
 
 MRN_LENGTH = 8
+# Why a patient gets no reminder email: the reason is stored on the cancelled outbox row, for staff to read.
+NO_REMINDER_CONSENT = "The patient has not consented to reminder emails."
+NO_EMAIL_ADDRESS = "The patient has no email address."
 
 
 def luhn_check_digit(digits: str) -> str:
@@ -130,6 +133,14 @@ class Patient(models.Model):
     @property
     def has_reminder_consent(self) -> bool:
         return self.reminder_consent_given_at is not None and self.reminder_consent_revoked_at is None
+
+    def reminder_blocker(self) -> str:
+        """Why no reminder email may go to this patient now, or "" if one may."""
+        if not self.has_reminder_consent:
+            return NO_REMINDER_CONSENT
+        if not self.email:
+            return NO_EMAIL_ADDRESS
+        return ""
 
     def clean(self):
         errors = {}

@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clinic.audit import audit_record
+from clinic.audit import AuditAction, audit_record
 from clinic.errors import DomainError, full_clean_or_raise
 from patients.models import Patient, new_mrn
 from patients.selectors import require_patient_visible
@@ -75,7 +75,7 @@ def patient_register(*, acting_user, reminder_consent: bool = False, **fields) -
         raise PatientError("Could not allocate a new MRN; please try again.")
     audit_record(
         actor=acting_user,
-        action="patient.register",
+        action=AuditAction.PATIENT_REGISTER,
         patient_id=patient.pk,
         target=patient,
         reminder_consent=reminder_consent,
@@ -97,7 +97,7 @@ def patient_update(*, acting_user, patient: Patient, **fields) -> Patient:
     patient.save()
     audit_record(
         actor=acting_user,
-        action="patient.update",
+        action=AuditAction.PATIENT_UPDATE,
         patient_id=patient.pk,
         target=patient,
         fields=changed,
@@ -114,7 +114,7 @@ def patient_give_reminder_consent(*, acting_user, patient: Patient) -> Patient:
     patient.reminder_consent_given_at = timezone.now()
     patient.reminder_consent_revoked_at = None
     patient.save(update_fields=["reminder_consent_given_at", "reminder_consent_revoked_at", "updated_at"])
-    audit_record(actor=acting_user, action="patient.consent_given", patient_id=patient.pk, target=patient)
+    audit_record(actor=acting_user, action=AuditAction.PATIENT_CONSENT_GIVEN, patient_id=patient.pk, target=patient)
     return patient
 
 
@@ -140,5 +140,7 @@ def patient_revoke_reminder_consent(
         )
     patient.reminder_consent_revoked_at = timezone.now()
     patient.save(update_fields=["reminder_consent_revoked_at", "updated_at"])
-    audit_record(actor=acting_user, action="patient.consent_revoked", patient_id=patient.pk, target=patient, via=via)
+    audit_record(
+        actor=acting_user, action=AuditAction.PATIENT_CONSENT_REVOKED, patient_id=patient.pk, target=patient, via=via
+    )
     return patient

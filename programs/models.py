@@ -218,6 +218,12 @@ class TransitionKind(models.TextChoices):
     STEP_UP = "step_up", "Step up"
     LATERAL = "lateral", "Lateral"
 
+    @classmethod
+    def between(cls, from_level: str, to_level: str) -> "TransitionKind":
+        """A move to a level of higher rank is a step up, to a lower rank a step down, to the same rank lateral."""
+        old, new = levels.rank(from_level), levels.rank(to_level)
+        return cls.STEP_UP if new > old else cls.STEP_DOWN if new < old else cls.LATERAL
+
 
 class Transition(models.Model):
     """A move between levels of care: closes one enrollment and opens the next on the same day."""

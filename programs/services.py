@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic import levels
-from clinic.audit import audit_record
+from clinic.audit import AuditAction, audit_record
 from clinic.errors import DomainError
 from patients.models import Patient
 from patients.selectors import require_patient_visible
@@ -135,7 +135,7 @@ def enrollment_admit(
     )
     audit_record(
         actor=acting_user,
-        action="enrollment.admit",
+        action=AuditAction.ENROLLMENT_ADMIT,
         patient_id=patient.pk,
         target=enrollment,
         program_id=program.pk,
@@ -192,14 +192,7 @@ def enrollment_transition(
         override_reason=override,
         override_by=acting_user if override else None,
     )
-    old_rank, new_rank = enrollment.program.rank, to_program.rank
-    kind = (
-        TransitionKind.STEP_UP
-        if new_rank > old_rank
-        else TransitionKind.STEP_DOWN
-        if new_rank < old_rank
-        else TransitionKind.LATERAL
-    )
+    kind = TransitionKind.between(enrollment.program.level_of_care, to_program.level_of_care)
     transition = Transition.objects.create(
         from_enrollment=enrollment,
         to_enrollment=new,
@@ -211,7 +204,7 @@ def enrollment_transition(
     enrollment_ended.send(sender=Enrollment, enrollment=enrollment, acting_user=acting_user)
     audit_record(
         actor=acting_user,
-        action="enrollment.transition",
+        action=AuditAction.ENROLLMENT_TRANSITION,
         patient_id=patient.pk,
         target=transition,
         kind=kind,
@@ -255,7 +248,7 @@ def enrollment_discharge(
     enrollment_ended.send(sender=Enrollment, enrollment=enrollment, acting_user=acting_user)
     audit_record(
         actor=acting_user,
-        action="enrollment.discharge",
+        action=AuditAction.ENROLLMENT_DISCHARGE,
         patient_id=enrollment.patient_id,
         target=enrollment,
         reason=reason,

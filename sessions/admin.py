@@ -5,19 +5,18 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from clinic.admin_helpers import ClinicalContentMixin, ServiceAdmin
-from clinic.models import Role, User
+from clinic.models import Role
 from clinic.roles import is_clinician
 from patients.admin import PatientScopedMixin, ReadOnlyAdmin
-from patients.models import Patient
 from patients.selectors import patients_visible_to
 from programs.models import EnrollmentStatus
+from sessions.forms import BookingForm
 from sessions.models import (
     AbsenceReview,
     Attendance,
     GroupMembership,
     ProgressNote,
     Reminder,
-    SessionKind,
     TherapyGroup,
     TherapySession,
     Weekday,
@@ -164,30 +163,6 @@ class AttendanceInline(ClinicalContentMixin, admin.TabularInline):
         return super().get_queryset(request).filter(patient__in=visible).select_related("patient", "recorded_by")
 
 
-class BookingForm(forms.ModelForm):
-    """Book an individual, family or check-in session, or a series, through counseling_book."""
-
-    patient = forms.ModelChoiceField(queryset=Patient.objects.none())
-    counselor = forms.ModelChoiceField(
-        queryset=User.objects.filter(is_active=True, role__in=[Role.COUNSELOR, Role.SUPERVISOR])
-    )
-    kind = forms.ChoiceField(choices=[c for c in SessionKind.choices if c[0] != SessionKind.GROUP])
-    day = forms.DateField(widget=AdminDateWidget)
-    at = forms.TimeField(label="Time (clinic time)", widget=AdminTimeWidget)
-    duration_minutes = forms.IntegerField(min_value=5, max_value=600, initial=50)
-    location = forms.CharField(label="Room", required=False)
-    video_link = forms.URLField(required=False, assume_scheme="https")
-    repeat_every_weeks = forms.IntegerField(min_value=0, max_value=8, initial=0, help_text="0 for a single session.")
-    occurrences = forms.IntegerField(min_value=1, max_value=26, initial=1)
-
-    class Meta:
-        model = TherapySession
-        fields = []
-
-    def _post_clean(self):
-        pass  # nothing of the model's to validate here: counseling_book checks the booking
-
-
 @admin.register(TherapySession)
 class TherapySessionAdmin(ServiceAdmin):
     """The schedule. Adding books counseling (groups' sessions come from their schedule); sessions are not edited
@@ -243,8 +218,9 @@ class TherapySessionAdmin(ServiceAdmin):
 
             class ScopedBookingForm(BookingForm):
                 def __init__(self, *args, **kwargs):
-                    super().__init__(*args, **kwargs)
-                    self.fields["patient"].queryset = visible  # only patients this user may see
+                    super().__init__(*args, patients=visible, **kwargs)  # only patients this user may see
+                    self.fields["day"].widget = AdminDateWidget()  # the admin's calendar and clock pickers
+                    self.fields["at"].widget = AdminTimeWidget()
 
             kwargs["form"] = ScopedBookingForm
         return super().get_form(request, obj, **kwargs)
@@ -265,7 +241,7 @@ class TherapySessionAdmin(ServiceAdmin):
 
     @admin.display(description="Group or kind")
     def title(self, session):
-        return session.group.title if session.group_id else session.get_kind_display()
+        return session.title
 
     @admin.display(description="Attended", ordering="participant_count")
     def participants(self, session):

@@ -143,7 +143,7 @@ def absence_alert(reminder, *, message_id: str) -> EmailMultiAlternatives:
             "staff": reminder.staff,
             "patient": reminder.patient,
             "session": session,
-            "title": session.group.title if session.group_id else session.get_kind_display(),
+            "title": session.title,
             "starts_at": timezone.localtime(session.starts_at),
             "site_url": settings.SITE_URL,
         },

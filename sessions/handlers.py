@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from clinic.audit import audit_record
+from clinic.audit import AuditAction, audit_record
 from sessions.models import Reminder, SessionStatus, TherapySession
 from sessions.services.common import cancel_pending_reminders
 
@@ -16,7 +16,7 @@ def on_enrollment_ended(*, enrollment, acting_user=None, **kwargs) -> None:
         membership.save(update_fields=["left_on"])
         audit_record(
             actor=acting_user,
-            action="membership.end",
+            action=AuditAction.MEMBERSHIP_END,
             patient_id=membership.patient_id,
             target=membership,
             because="enrollment_ended",
@@ -31,7 +31,7 @@ def on_enrollment_ended(*, enrollment, acting_user=None, **kwargs) -> None:
         )
         audit_record(
             actor=acting_user,
-            action="session.cancel",
+            action=AuditAction.SESSION_CANCEL,
             patient_id=enrollment.patient_id,
             session_ids=cancelled,
             because="enrollment_ended",

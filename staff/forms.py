@@ -9,7 +9,6 @@ from django.utils import timezone
 from clinic.models import Role, User
 from patients.models import ASAM_DIMENSIONS, Patient
 from programs.models import DischargeReason, Program
-from sessions.models import SessionKind
 
 
 class SignInForm(AuthenticationForm):
@@ -51,18 +50,6 @@ class DischargeForm(forms.Form):
     reason = forms.TypedChoiceField(choices=DischargeReason.choices, coerce=int, label="TEDS reason")
     discharged_on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Discharge note")
-
-
-class BookForm(forms.Form):
-    kind = forms.ChoiceField(choices=[c for c in SessionKind.choices if c[0] != SessionKind.GROUP])
-    counselor = forms.ModelChoiceField(_clinicians())
-    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    at = forms.TimeField(label="Time (clinic time)", widget=forms.TimeInput(attrs={"type": "time"}))
-    duration_minutes = forms.IntegerField(min_value=5, max_value=600, initial=50)
-    location = forms.CharField(label="Room", required=False)
-    video_link = forms.URLField(required=False, assume_scheme="https")
-    repeat_every_weeks = forms.IntegerField(min_value=0, max_value=8, initial=0, help_text="0 for a single session.")
-    occurrences = forms.IntegerField(min_value=1, max_value=26, initial=1)
 
 
 class RegisterForm(forms.ModelForm):

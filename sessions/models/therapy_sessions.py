@@ -65,8 +65,21 @@ class TherapySession(models.Model):
         ]
 
     def __str__(self) -> str:
-        title = self.group.title if self.group_id else self.get_kind_display()
-        return f"{title}, {timezone.localtime(self.starts_at):%a %b %d %H:%M}"
+        return f"{self.title}, {timezone.localtime(self.starts_at):%a %b %d %H:%M}"
+
+    # The titles read `group` (and `patient`): a list of sessions select_related()s them.
+    @property
+    def title(self) -> str:
+        """What staff see a session called: its group's title, else its kind ("Individual counseling")."""
+        return self.group.title if self.group_id else self.get_kind_display()
+
+    @property
+    def title_with_patient(self) -> str:
+        """The title naming the patient of a one-patient session ("Check-in: Ana Diaz"), for staff who may see the
+        patient. Patient emails print neither title."""
+        if self.group_id:
+            return self.group.title
+        return f"{self.get_kind_display()}: {self.patient.display_first_name} {self.patient.legal_last_name}"
 
     @property
     def ends_at(self) -> datetime.datetime:

@@ -26,9 +26,7 @@ def digest_for(staff, day: datetime.date) -> Digest:
         {
             "starts_at": s.starts_at,
             "location": s.location or s.video_link,
-            "title": s.group.title
-            if s.group_id
-            else f"{s.get_kind_display()}: {s.patient.display_first_name} {s.patient.legal_last_name}",
+            "title": s.title_with_patient,
         }
         for s in TherapySession.objects.filter(facilitator=staff, starts_at__gte=start, starts_at__lt=end)
         .exclude(status=SessionStatus.CANCELLED)

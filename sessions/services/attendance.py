@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from clinic.audit import audit_record
+from clinic.audit import AuditAction, audit_record
 from patients.models import Patient
 from patients.selectors import require_patient_visible
 from programs.models import Enrollment
@@ -113,7 +113,7 @@ def _record(*, acting_user, session, patient_id, status, minutes, roster) -> Att
         )
     audit_record(
         actor=acting_user,
-        action="attendance.record",
+        action=AuditAction.ATTENDANCE_RECORD,
         patient_id=patient_id,
         target=attendance,
         status=status,
@@ -130,9 +130,7 @@ def _absence_follow_up(attendance: Attendance) -> None:
     enrollment = Enrollment.objects.select_related("program", "counselor").get(pk=attendance.enrollment_id)
     counselor = patient.primary_counselor or enrollment.counselor or session.facilitator
     _queue(ReminderKind.ABSENCE_ALERT, session=session, patient=patient, staff=counselor, why_not="")
-    why_not = "" if patient.has_reminder_consent else "The patient has not consented to reminder emails."
-    if not why_not and not patient.email:
-        why_not = "The patient has no email address."
+    why_not = patient.reminder_blocker()
     _queue(ReminderKind.MISSED_FOLLOW_UP, session=session, patient=patient, staff=None, why_not=why_not)
     count = Attendance.objects.filter(enrollment=enrollment, status=AttendanceStatus.UNEXCUSED).count()
     limit = enrollment.program.max_unexcused_absences
@@ -233,6 +231,9 @@ def absence_review_resolve(*, acting_user, review: AbsenceReview, outcome: str) 
     review.resolved_at, review.resolved_by, review.outcome = timezone.now(), acting_user, outcome.strip()
     review.save(update_fields=["resolved_at", "resolved_by", "outcome"])
     audit_record(
-        actor=acting_user, action="absence_review.resolve", patient_id=review.enrollment.patient_id, target=review
+        actor=acting_user,
+        action=AuditAction.ABSENCE_REVIEW_RESOLVE,
+        patient_id=review.enrollment.patient_id,
+        target=review,
     )
     return review

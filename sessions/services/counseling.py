@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from clinic.audit import audit_record
+from clinic.audit import AuditAction, audit_record
 from clinic.discretion import require_discreet
 from clinic.models import Role
 from clinic.roles import is_clinician
@@ -113,7 +113,7 @@ def counseling_book(
         )
     audit_record(
         actor=acting_user,
-        action="session.book",
+        action=AuditAction.SESSION_BOOK,
         patient_id=patient.pk,
         target=booked[0],
         kind=kind,
@@ -139,5 +139,5 @@ def session_cancel(*, acting_user, session: TherapySession, reason: str) -> Ther
     session.status, session.cancel_reason = SessionStatus.CANCELLED, reason.strip()
     session.save(update_fields=["status", "cancel_reason"])
     cancel_pending_reminders(Reminder.objects.filter(session=session), reason="The session was cancelled.")
-    audit_record(actor=acting_user, action="session.cancel", patient_id=session.patient_id, target=session)
+    audit_record(actor=acting_user, action=AuditAction.SESSION_CANCEL, patient_id=session.patient_id, target=session)
     return session

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clinic.audit import audit_record
+from clinic.audit import AuditAction, audit_record
 from clinic.errors import OutOfScopeError, full_clean_or_raise
 from clinic.models import Role
 from patients.models import Patient
@@ -48,7 +48,7 @@ def group_create(*, acting_user, **fields) -> TherapyGroup:
     _validate(group)
     group.save()
     sessions_generate(group=group)
-    audit_record(actor=acting_user, action="group.create", target=group)
+    audit_record(actor=acting_user, action=AuditAction.GROUP_CREATE, target=group)
     return group
 
 
@@ -63,7 +63,7 @@ def group_update(*, acting_user, group: TherapyGroup, **fields) -> TherapyGroup:
     _validate(group)
     group.save()
     sessions_generate(group=group)
-    audit_record(actor=acting_user, action="group.update", target=group, fields=sorted(fields))
+    audit_record(actor=acting_user, action=AuditAction.GROUP_UPDATE, target=group, fields=sorted(fields))
     return group
 
 
@@ -207,7 +207,7 @@ def membership_add(
             )
     except IntegrityError as error:
         raise SessionError(f"This patient is already on the roster of {group.title}.", code="already_member") from error
-    audit_record(actor=acting_user, action="membership.add", patient_id=patient.pk, target=membership)
+    audit_record(actor=acting_user, action=AuditAction.MEMBERSHIP_ADD, patient_id=patient.pk, target=membership)
     return membership
 
 
@@ -225,5 +225,7 @@ def membership_end(
         raise SessionError("The leaving date is before the joining date.", code="date_order")
     membership.left_on = left_on
     membership.save(update_fields=["left_on"])
-    audit_record(actor=acting_user, action="membership.end", patient_id=membership.patient_id, target=membership)
+    audit_record(
+        actor=acting_user, action=AuditAction.MEMBERSHIP_END, patient_id=membership.patient_id, target=membership
+    )
     return membership

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.audit import audit_record
+from clinic.audit import AuditAction, audit_record
 from sessions.models import Attendance, GroupNarrative, NoteAddendum, ProgressNote, SessionKind, TherapySession
 from sessions.services.common import SessionError, require_session_runner
 
@@ -20,7 +20,7 @@ def narrative_save(*, acting_user, session: TherapySession, text: str) -> GroupN
     narrative, _ = GroupNarrative.objects.update_or_create(
         session=session, defaults={"text": text.strip(), "author": acting_user}
     )
-    audit_record(actor=acting_user, action="narrative.save", target=narrative)
+    audit_record(actor=acting_user, action=AuditAction.NARRATIVE_SAVE, target=narrative)
     return narrative
 
 
@@ -38,7 +38,7 @@ def note_save_draft(*, acting_user, attendance: Attendance, data: str, assessmen
         raise SessionError("Only the author of a draft note can change it.", code="not_author")
     note.data, note.assessment, note.plan = data.strip(), assessment.strip(), plan.strip()
     note.save()
-    audit_record(actor=acting_user, action="note.save", patient_id=attendance.patient_id, target=note)
+    audit_record(actor=acting_user, action=AuditAction.NOTE_SAVE, patient_id=attendance.patient_id, target=note)
     return note
 
 
@@ -64,7 +64,7 @@ def note_sign(*, acting_user, note: ProgressNote) -> ProgressNote:
         note.group_narrative = narrative.text
     note.signed_at = timezone.now()
     note.save()
-    audit_record(actor=acting_user, action="note.sign", patient_id=note.attendance.patient_id, target=note)
+    audit_record(actor=acting_user, action=AuditAction.NOTE_SIGN, patient_id=note.attendance.patient_id, target=note)
     return note
 
 
@@ -77,5 +77,7 @@ def note_add_addendum(*, acting_user, note: ProgressNote, text: str) -> NoteAdde
     if not text.strip():
         raise SessionError("Write the addendum.", code="text_required")
     addendum = NoteAddendum.objects.create(note=note, author=acting_user, text=text.strip())
-    audit_record(actor=acting_user, action="note.addendum", patient_id=note.attendance.patient_id, target=addendum)
+    audit_record(
+        actor=acting_user, action=AuditAction.NOTE_ADDENDUM, patient_id=note.attendance.patient_id, target=addendum
+    )
     return addendum

@@ -21,8 +21,6 @@ from programs.models import EnrollmentStatus, Program
 from sessions.models import GroupMembership, Reminder, ReminderKind, ReminderStatus, SessionStatus, TherapySession
 from sessions.scheduling import local_start
 
-NO_CONSENT = "The patient has not consented to reminder emails."
-NO_EMAIL = "The patient has no email address."
 NOT_EXPECTED = "The patient is no longer expected at this session."
 NOT_SCHEDULED = "The session is no longer scheduled."
 # A reminder whose time passed before it could be planned (a session booked at short notice) is not sent late.
@@ -37,14 +35,6 @@ def due_before(starts_at: datetime.datetime, lead_hours: int) -> datetime.dateti
     09:30 the day before, even across a daylight-saving change."""
     local = timezone.localtime(starts_at).replace(tzinfo=None) - datetime.timedelta(hours=lead_hours)
     return local_start(local.date(), local.time())
-
-
-def why_patient_cannot_receive(patient: Patient) -> str:
-    if not patient.has_reminder_consent:
-        return NO_CONSENT
-    if not patient.email:
-        return NO_EMAIL
-    return ""
 
 
 def _expected_patients(sessions: list[TherapySession]) -> dict[int, set[int]]:
@@ -100,7 +90,7 @@ def _plan_session_reminders(now: datetime.datetime) -> dict[str, int]:
     new, changed = [], []
     for session in sessions:
         for patient_id in expected[session.pk]:
-            why_not = why_patient_cannot_receive(patients[patient_id])
+            why_not = patients[patient_id].reminder_blocker()
             for lead in session.program.reminder_lead_hours:
                 due = due_before(session.starts_at, lead)
                 reminder = existing.pop((session.pk, patient_id, lead), None)

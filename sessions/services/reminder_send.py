@@ -21,7 +21,7 @@ from clinic.email import DeliveryError, open_connection, send_then_commit
 from sessions import emails
 from sessions.models import Reminder, ReminderKind, ReminderStatus, SessionStatus
 from sessions.selectors import digest_for
-from sessions.services.reminder_plan import NOT_EXPECTED, due_before, is_expected, why_patient_cannot_receive
+from sessions.services.reminder_plan import NOT_EXPECTED, due_before, is_expected
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def in_quiet_hours(now: datetime.datetime) -> bool:
 def _why_not_now(reminder: Reminder, now: datetime.datetime) -> str:
     """The send-time re-check: the reason this reminder must not go, or ""."""
     if reminder.to_patient:
-        why = why_patient_cannot_receive(reminder.patient)
+        why = reminder.patient.reminder_blocker()
         if why or reminder.kind != ReminderKind.SESSION_REMINDER:
             return why
         session = reminder.session

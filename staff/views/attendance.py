@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from clinic.audit import audit_record_many
+from clinic.audit import AuditAction, audit_record_many
 from clinic.errors import DomainError
 from sessions.models import TherapySession
 from sessions.selectors.attendance_sheet import attendance_sheet_for
@@ -44,7 +44,10 @@ def attendance_sheet(request, pk: int):
             return redirect("attendance-sheet", session.pk)
     elif request.method == "GET":
         audit_record_many(
-            actor=request.user, action="attendance.view", patient_ids=[r.patient.pk for r in sheet.rows], target=session
+            actor=request.user,
+            action=AuditAction.ATTENDANCE_VIEW,
+            patient_ids=[r.patient.pk for r in sheet.rows],
+            target=session,
         )
     return render(
         request,

@@ -12,24 +12,28 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clinic.audit import audit_record
+from clinic.audit import AuditAction, audit_record
 from clinic.errors import DomainError
 from clinic.roles import is_clinician
 from patients.selectors import patients_visible_to
 from patients.services import patient_give_reminder_consent, patient_register, patient_revoke_reminder_consent
 from programs.models import Enrollment, EnrollmentStatus, Program
 from programs.services import enrollment_admit, enrollment_discharge, enrollment_transition
+from sessions.forms import BookingForm
 from sessions.models import AbsenceReview
 from sessions.services.attendance import absence_review_resolve
 from sessions.services.counseling import counseling_book
-from staff.forms import AdmitForm, BookForm, DischargeForm, RegisterForm, TransitionForm
+from staff.forms import AdmitForm, DischargeForm, RegisterForm, TransitionForm
 
 
 def _patient(request, pk):
     patient = get_object_or_404(patients_visible_to(request.user), pk=pk)
     if request.method == "GET":  # the form pages show the patient's record too
         audit_record(
-            actor=request.user, action="patient.view", patient_id=patient.pk, page=request.resolver_match.url_name
+            actor=request.user,
+            action=AuditAction.PATIENT_VIEW,
+            patient_id=patient.pk,
+            page=request.resolver_match.url_name,
         )
     return patient
 
@@ -107,7 +111,7 @@ def patient_discharge(request, pk: int):
 @login_required
 def patient_book(request, pk: int):
     patient = _patient(request, pk)
-    form = BookForm(
+    form = BookingForm(
         request.POST or None,
         initial={
             "counselor": patient.primary_counselor,

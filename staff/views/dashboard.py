@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
-from clinic.audit import audit_record
+from clinic.audit import AuditAction, audit_record
 from clinic.models import Role, User
 from clinic.roles import is_clinician
 from programs.models import Enrollment
@@ -80,7 +80,7 @@ def dashboard(request):
     alerts, reviews = (list(alerts[:20]), list(reviews[:20])) if clinician else ([], [])
     audit_record(
         actor=request.user,
-        action="dashboard.view",
+        action=AuditAction.DASHBOARD_VIEW,
         patient_ids=[
             *(row.patient.pk for row in rows),
             *(s.patient_id for s in today),
@@ -94,6 +94,7 @@ def dashboard(request):
         "staff/dashboard.html",
         {
             "page": page,
+            "query": f"counselor={counselor.pk if counselor else ''}",  # the page links keep the caseload
             "rows": rows,
             "show_caseload": show_caseload,
             "counselor": counselor,

@@ -8,7 +8,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from clinic.audit import audit_record
+from clinic.audit import AuditAction, audit_record
 from clinic.levels import LevelOfCare
 from clinic.models import Role, User
 from clinic.roles import is_clinician
@@ -84,7 +84,9 @@ def patient_list(request):
         elif data["status"] == "ended":
             patients = patients.filter(program_name__isnull=True)
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_record(actor=request.user, action="patient.list", patient_ids=[p.pk for p in page], page=page.number)
+    audit_record(
+        actor=request.user, action=AuditAction.PATIENT_LIST, patient_ids=[p.pk for p in page], page=page.number
+    )
     query = urlencode({name: data[name] for name in (*URL_FILTERS, "search") if data.get(name)})
     return render(request, "staff/patient_list.html", {"form": form, "page": page, "query": query})
 
@@ -111,7 +113,7 @@ def patient_chart(request, pk: int):
     """The chart: demographics, consents, screening, the level-of-care journey, attendance with weekly hours,
     notes (clinicians only) and the reminders sent. Every opening is audited."""
     patient = get_object_or_404(patients_visible_to(request.user).select_related("primary_counselor"), pk=pk)
-    audit_record(actor=request.user, action="patient.view", patient_id=patient.pk, target=patient)
+    audit_record(actor=request.user, action=AuditAction.PATIENT_VIEW, patient_id=patient.pk, target=patient)
     clinician = is_clinician(request.user)
     chart = chart_for(patient, with_notes=clinician)
     screening = [(label, getattr(patient, name)) for name, label in ASAM_DIMENSIONS.items()]

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clinic.audit import audit_record
+from clinic.audit import AuditAction, audit_record
 from clinic.errors import DomainError
 from clinic.models import Role, User
 from clinic.roles import is_clinician
@@ -86,7 +86,7 @@ def schedule(request):
     for session in sessions:
         session.patient_visible = session.patient_id in visible
         days[session.local_date.weekday()]["sessions"].append(session)
-    audit_record(actor=request.user, action="schedule.view", patient_ids=visible, week=monday.isoformat())
+    audit_record(actor=request.user, action=AuditAction.SCHEDULE_VIEW, patient_ids=visible, week=monday.isoformat())
     query = request.GET.copy()
     query.pop("week", None)
     return render(
@@ -115,7 +115,9 @@ def session_detail(request, pk: int):
     members = None
     if session.group_id:
         members = GroupMembership.objects.filter(group_id=session.group_id, left_on__isnull=True).count()
-    audit_record(actor=request.user, action="session.view", patient_ids=[p.pk for p in patients], target=session)
+    audit_record(
+        actor=request.user, action=AuditAction.SESSION_VIEW, patient_ids=[p.pk for p in patients], target=session
+    )
     clinician = is_clinician(request.user)
     return render(
         request,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from clinic.models import Role, User
 from patients.models import Patient
-from programs.models import Enrollment, Program, Transition
+from programs.models import Enrollment, Program, Transition, TransitionKind
 
 pytestmark = pytest.mark.django_db
 
@@ -59,8 +59,10 @@ def test_the_demo_respects_capacity_and_one_active_enrollment():
             assert earlier.status != "active" and earlier.discharged_on is not None, earlier
             assert earlier.discharged_on <= later.admitted_on, (earlier, later)
         assert (episodes[-1].status == "active") == (episodes[-1].discharged_on is None), episodes[-1]
-    for transition in Transition.objects.select_related("from_enrollment", "to_enrollment"):
+    for transition in Transition.objects.select_related("from_enrollment__program", "to_enrollment__program"):
         assert transition.from_enrollment.discharged_on == transition.to_enrollment.admitted_on
+        levels = (transition.from_enrollment.program.level_of_care, transition.to_enrollment.program.level_of_care)
+        assert transition.kind == TransitionKind.between(*levels)  # the same rule as enrollment_transition
 
 
 def test_loading_the_demo_twice_with_if_empty_adds_nothing():

@@ -3,11 +3,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from patients.models import NO_EMAIL_ADDRESS, NO_REMINDER_CONSENT
 from programs.services import enrollment_discharge
 from sessions.models import Reminder
 from sessions.scheduling import local_start
 from sessions.services.counseling import session_cancel
-from sessions.services.reminder_plan import NO_CONSENT, NO_EMAIL, NOT_SCHEDULED, due_before, reminders_plan
+from sessions.services.reminder_plan import NOT_SCHEDULED, due_before, reminders_plan
 from sessions.services.reminder_send import SESSION_STARTED, reminders_send_due
 from tests.clock import TODAY, at, clinic_time
 from tests.factories import GroupSessionFactory, MembershipFactory, UserFactory
@@ -38,8 +39,8 @@ def test_patients_who_cannot_receive_get_a_cancelled_row_that_says_why(group, to
     reminders_plan()
 
     planned = rows()
-    assert planned[(no_consent.patient_id, 24)].cancelled_reason == NO_CONSENT
-    assert planned[(no_email.patient_id, 2)].cancelled_reason == NO_EMAIL
+    assert planned[(no_consent.patient_id, 24)].cancelled_reason == NO_REMINDER_CONSENT
+    assert planned[(no_email.patient_id, 2)].cancelled_reason == NO_EMAIL_ADDRESS
     assert {r.status for r in planned.values()} == {"cancelled"}
 
 
@@ -94,7 +95,7 @@ def test_leaving_the_program_cancels_and_revoking_consent_cancels_until_given_ag
     revoking.patient.save()
     reminders_plan()
     assert rows(patient=leaving.patient)[(leaving.patient_id, 24)].status == "cancelled"
-    assert rows(patient=revoking.patient)[(revoking.patient_id, 24)].cancelled_reason == NO_CONSENT
+    assert rows(patient=revoking.patient)[(revoking.patient_id, 24)].cancelled_reason == NO_REMINDER_CONSENT
 
     revoking.patient.reminder_consent_given_at, revoking.patient.reminder_consent_revoked_at = timezone.now(), None
     revoking.patient.save()
