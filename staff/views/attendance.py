@@ -15,6 +15,7 @@ from clinic.audit import audit_record_many
 from clinic.errors import DomainError
 from patients.models import Patient
 from sessions.models import Attendance, AttendanceStatus, GroupNarrative, TherapySession
+from sessions.policy import may_run_session
 from sessions.services.attendance import (
     BulkAttendanceError,
     Entry,
@@ -22,7 +23,6 @@ from sessions.services.attendance import (
     attendance_record_bulk,
     roster_enrollments,
 )
-from sessions.services.common import may_run_session
 from sessions.services.notes import narrative_save, note_save_draft, note_sign
 
 
