@@ -102,12 +102,16 @@ def _rule(name) -> Rule:
         raise ImproperlyConfigured(f"The access rule {name!r} is not registered: is its app installed?") from None
 
 
+def _signed_in(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
 def allows(user, name: Action | str, obj=None) -> bool:
     """May `user` do `name` (to `obj`)? An anonymous visitor may do nothing."""
     found = _rule(name)
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not _signed_in(user):
         return False
-    return all(allows(user, required) for required in found.requires) and found.test(user, obj)
+    return all(allows(user, required) for required in found.requires) and bool(found.test(user, obj))
 
 
 def require(
@@ -119,14 +123,15 @@ def require(
     found = _rule(name)
     for required in found.requires:
         require(user, required, error=error, doing=doing or found.doing)
-    if user is not None and getattr(user, "is_authenticated", False) and found.test(user, obj):
+    if _signed_in(user) and found.test(user, obj):
         return
     error_class = found.error or error
     raise error_class(found.message.format(doing=doing or found.doing, obj=obj), code=found.code)
 
 
-def registered() -> set[Action]:
-    return set(_rules)
+def missing() -> list[str]:
+    """What no app has registered: rules, and the patient scope. A system check reports them."""
+    return [str(name) for name in Action if name not in _rules] + ([] if _scope else ["the patient scope"])
 
 
 # --- The patient scope, registered by the app that knows groups ------------------------------------------------

@@ -55,14 +55,16 @@ def _sees_all_patients(user, obj=None) -> bool:
     requires=(Action.CLINICAL_WORK,),
     doing="record attendance",
 )
-def may_run_session(user, session: TherapySession) -> bool:
-    """Who takes a session's attendance and writes its notes: a supervisor any session; a counselor the sessions
-    they facilitate and the booked sessions of patients in their caseload."""
-    if not policy.is_clinician(user):
-        return False
+def _runs_session(user, session: TherapySession) -> bool:
+    """Who takes a session's attendance and writes its notes (clinicians only, the rule requires): a supervisor
+    any session; a counselor the sessions they facilitate and the booked sessions of patients in their caseload."""
     if user.role == Role.SUPERVISOR or session.facilitator_id == user.pk:
         return True
     return session.patient_id is not None and patient_visible_to(user, session.patient)
+
+
+def may_run_session(user, session: TherapySession) -> bool:
+    return policy.allows(user, Action.RUN_SESSION, session)
 
 
 @rule(
