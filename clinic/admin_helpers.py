@@ -6,9 +6,10 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.db import models, transaction
 
+from clinic import policy
 from clinic.audit import AuditAction, audit_record, audit_record_many
 from clinic.errors import DomainError
-from clinic.roles import is_clinician
+from clinic.policy import Action
 
 
 class CheckedChangeList(ChangeList):
@@ -27,6 +28,11 @@ class CheckedChangeList(ChangeList):
             super().get_results(request)  # counts the rows: the first query the filters reach
         except OverflowError as error:  # a date in range here but not in UTC, e.g. year 1 east of Greenwich
             raise IncorrectLookupParameters(error) from error
+
+
+def only_visible_patients(queryset, user, lookup: str = "patient"):
+    """The rows of `queryset` whose patient (at `lookup`, e.g. "attendance__patient") the user may see."""
+    return queryset.filter(**{f"{lookup}__in": policy.visible_patient_ids(user)})
 
 
 def patient_id_at(obj, lookup: str) -> int | None:
@@ -136,7 +142,7 @@ class ClinicalContentMixin:
     superuser, whose every view is audited), whatever permissions a role's group was given."""
 
     def _may_see_clinical(self, request) -> bool:
-        return request.user.is_superuser or is_clinician(request.user)
+        return policy.allows(request.user, Action.SEE_CLINICAL_IN_ADMIN)
 
     def has_module_permission(self, request):
         return self._may_see_clinical(request) and super().has_module_permission(request)

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.core.checks import Error, register
 
+from clinic import policy
 from clinic.discretion import revealing_settings
 
 
@@ -30,3 +31,16 @@ def check_clinic_settings(app_configs, **kwargs):
             )
         )
     return problems
+
+
+@register()
+def check_access_rules(app_configs, **kwargs):
+    """Every name in clinic.policy.Action has its rule: a page or service asking an unregistered one would fail."""
+    return [
+        Error(
+            f"No access rule is registered for {name}.",
+            hint="The app that knows it registers it when ready (e.g. sessions/policy.py).",
+            id="clinic.E003",
+        )
+        for name in policy.missing()
+    ]

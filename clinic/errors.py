@@ -35,5 +35,7 @@ class OutOfScopeError(DomainError):
     """The acting user may not see this patient's record (outside a counselor's caseload and groups), so may not
     act on it either. Services raise it before anything else, so it reveals nothing about the record."""
 
-    def __init__(self, message: str = "This patient is not in your caseload or your groups.", *, code="out_of_scope"):
+    default_message = "This patient is not in your caseload or your groups."
+
+    def __init__(self, message: str = default_message, *, code="out_of_scope"):
         super().__init__(message, code=code)

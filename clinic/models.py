@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 
@@ -11,6 +11,20 @@ class Role(models.TextChoices):
 
 # Roles that see and write clinical content: notes, attendance detail, clinical decisions.
 CLINICAL_ROLES = (Role.COUNSELOR, Role.SUPERVISOR)
+# Who may be chosen as a counselor or a facilitator: a dict, as foreign keys' `limit_choices_to` (and their
+# migrations) hold it.
+CLINICIAN_CHOICES = {"role__in": [role.value for role in CLINICAL_ROLES], "is_active": True}
+
+
+class UserQuerySet(models.QuerySet):
+    def clinicians(self):
+        """The active counselors and supervisors, by name: whom a patient, an enrollment or a session can have."""
+        return self.filter(**CLINICIAN_CHOICES).order_by("last_name", "first_name", "username")
+
+
+class ClinicUserManager(UserManager.from_queryset(UserQuerySet)):
+    # A subclass of UserManager with no arguments: equal to it for the migrations, which need no change.
+    pass
 
 
 class User(AbstractUser):
@@ -21,6 +35,8 @@ class User(AbstractUser):
         max_length=40, blank=True, help_text="Licence or credential shown after the name, e.g. LCADC."
     )
 
+    objects = ClinicUserManager()
+
     class Meta:
         ordering = ["last_name", "first_name", "username"]
         constraints = [
@@ -30,11 +46,6 @@ class User(AbstractUser):
     def __str__(self) -> str:
         name = self.get_full_name() or self.username
         return f"{name}, {self.credentials}" if self.credentials else name
-
-    @property
-    def is_supervisor(self) -> bool:
-        """Supervisors approve clinical exceptions such as a withdrawal-management override."""
-        return self.role == Role.SUPERVISOR
 
 
 class AppendOnlyQuerySet(models.QuerySet):

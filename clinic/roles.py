@@ -5,7 +5,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-from clinic.models import CLINICAL_ROLES, Role
+from clinic.models import Role
 
 
 def _perms(text: str) -> list[str]:
@@ -74,10 +74,3 @@ class RoleBackend(ModelBackend):
         return Permission.objects.filter(
             Q(group__user=user_obj) | Q(group__name=role_group_name(user_obj.role))
         ).distinct()
-
-
-def is_clinician(user) -> bool:
-    """Counselors and supervisors see clinical content (notes, attendance detail); front desk and administrators
-    do not. Nor does a superuser, whatever its role: it is a break-glass setup account, and the flag alone must not
-    open every patient's notes on the staff pages."""
-    return getattr(user, "role", None) in CLINICAL_ROLES and not getattr(user, "is_superuser", False)

@@ -1,9 +1,9 @@
 from django.contrib import admin, messages
 from django.http import Http404
 
-from clinic.admin_helpers import ClinicAdminMixin, ServiceAdmin
+from clinic import policy
+from clinic.admin_helpers import ClinicAdminMixin, ServiceAdmin, only_visible_patients
 from patients.models import Patient
-from patients.selectors import patients_visible_to
 from patients.services import (
     EDITABLE_FIELDS,
     PatientError,
@@ -22,13 +22,12 @@ class PatientScopedMixin:
     patient_lookup = "patient"
 
     def get_queryset(self, request):
-        visible = patients_visible_to(request.user).values("pk")
-        return super().get_queryset(request).filter(**{f"{self.patient_lookup}__in": visible})
+        return only_visible_patients(super().get_queryset(request), request.user, self.patient_lookup)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Patient:
             # A posted id outside the scope gets "Select a valid choice", whatever the widget offered.
-            kwargs["queryset"] = patients_visible_to(request.user)
+            kwargs["queryset"] = policy.patients_visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
@@ -88,7 +87,7 @@ class PatientAdmin(ServiceAdmin):
     actions = ["record_reminder_consent", "revoke_reminder_consent"]
 
     def get_queryset(self, request):
-        return patients_visible_to(request.user).select_related("primary_counselor")
+        return policy.patients_visible_to(request.user).select_related("primary_counselor")
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404  # a patient outside the user's scope is not found, as on the staff pages

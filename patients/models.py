@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from clinic.levels import LevelOfCare
-from clinic.models import CLINICAL_ROLES
+from clinic.models import CLINICAL_ROLES, CLINICIAN_CHOICES
 
 MRN_LENGTH = 8
 # Why a patient gets no reminder email: the reason is stored on the cancelled outbox row, for staff to read.
@@ -77,7 +77,7 @@ class Patient(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="primary_patients",
-        limit_choices_to={"role__in": [role.value for role in CLINICAL_ROLES], "is_active": True},
+        limit_choices_to=CLINICIAN_CHOICES,
     )
     intake_date = models.DateField(default=timezone.localdate)
 

@@ -3,10 +3,11 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from clinic import policy
 from clinic.audit import AuditAction, audit_record
 from clinic.errors import DomainError, full_clean_or_raise
+from clinic.policy import Action
 from patients.models import Patient, new_mrn
-from patients.selectors import require_patient_visible
 
 
 class PatientError(DomainError):
@@ -52,10 +53,12 @@ def _changed_fields(patient: Patient, fields) -> list[str]:
 
 @transaction.atomic
 def patient_register(*, acting_user, reminder_consent: bool = False, **fields) -> Patient:
-    """Register a new patient with a fresh, unique, check-digited MRN."""
+    """Register a new patient with a fresh, unique, check-digited MRN. Front desk, supervisors and administrators
+    register (whoever holds the permission to add patients)."""
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"patient_register() got unexpected fields: {', '.join(sorted(unknown))}")
+    policy.require(acting_user, Action.REGISTER_PATIENT, error=PatientError)
     patient = Patient(**fields)
     if reminder_consent and not patient.email:
         raise PatientError("Reminder emails need an email address: add one, or leave consent unrecorded.")
@@ -89,7 +92,7 @@ def patient_update(*, acting_user, patient: Patient, **fields) -> Patient:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"patient_update() got unexpected fields: {', '.join(sorted(unknown))}")
-    require_patient_visible(acting_user, patient)
+    policy.require(acting_user, Action.CHANGE_PATIENT, patient)
     for name, value in fields.items():
         setattr(patient, name, value)
     _validate(patient)
@@ -108,7 +111,7 @@ def patient_update(*, acting_user, patient: Patient, **fields) -> Patient:
 @transaction.atomic
 def patient_give_reminder_consent(*, acting_user, patient: Patient) -> Patient:
     """Record the patient's consent to reminder emails (a fresh consent after a revocation starts anew)."""
-    require_patient_visible(acting_user, patient)
+    policy.require(acting_user, Action.CHANGE_PATIENT, patient)
     if not patient.email:
         raise PatientError("Add an email address before recording consent to reminder emails.")
     patient.reminder_consent_given_at = timezone.now()
@@ -129,7 +132,7 @@ def patient_revoke_reminder_consent(
     patient's own opt-out link, with no acting user). `consent_given_at` names the consent an opt-out link was
     issued under: a consent given again since then is not revoked."""
     if acting_user is not None:  # None: the patient themselves, through the signed opt-out link
-        require_patient_visible(acting_user, patient)
+        policy.require(acting_user, Action.CHANGE_PATIENT, patient)
     if consent_given_at is not _ANY_CONSENT:
         patient = Patient.objects.select_for_update().get(pk=patient.pk)
         if patient.has_reminder_consent and patient.reminder_consent_given_at != consent_given_at:

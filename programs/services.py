@@ -10,11 +10,11 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clinic import levels
+from clinic import levels, policy
 from clinic.audit import AuditAction, audit_record
 from clinic.errors import DomainError
+from clinic.policy import Action
 from patients.models import Patient
-from patients.selectors import require_patient_visible
 from programs.models import (
     DischargeReason,
     Enrollment,
@@ -23,6 +23,7 @@ from programs.models import (
     Transition,
     TransitionKind,
 )
+from programs.selectors import enrollment_current
 from programs.signals import enrollment_ended
 
 
@@ -30,9 +31,11 @@ class EnrollmentError(DomainError):
     pass
 
 
-def _lock_patient(patient: Patient, acting_user) -> Patient:
-    """Lock the patient's row, once the acting user is known to have the patient in scope."""
-    require_patient_visible(acting_user, patient)
+def _lock_patient(patient: Patient, acting_user, *, doing: str) -> Patient:
+    """Lock the patient's row, once the acting user is known to have the patient in scope and to be a clinician
+    (enrollments are clinical decisions)."""
+    policy.require(acting_user, Action.SEE_PATIENT, patient)
+    policy.require(acting_user, Action.CHANGE_ENROLLMENT, error=EnrollmentError, doing=doing)
     return Patient.objects.select_for_update().get(pk=patient.pk)
 
 
@@ -69,11 +72,7 @@ def _check_withdrawal_rule(*, patient: Patient, program: Program, acting_user, o
             "A clinical supervisor must override with a written reason.",
             code="withdrawal_management_required",
         )
-    if not getattr(acting_user, "is_supervisor", False):
-        raise EnrollmentError(
-            "Only a clinical supervisor can override the withdrawal-management rule.",
-            code="override_not_allowed",
-        )
+    policy.require(acting_user, Action.OVERRIDE_WITHDRAWAL_RULE, error=EnrollmentError)
     return override_reason.strip()
 
 
@@ -107,9 +106,8 @@ def enrollment_admit(
     """Admit a patient to a program: the patient has no active enrollment, the program is active and has a
     free place, and the withdrawal-management rule holds."""
     admitted_on = admitted_on or timezone.localdate()
-    patient = _lock_patient(patient, acting_user)
-    current = Enrollment.objects.filter(patient=patient, status=EnrollmentStatus.ACTIVE).select_related("program")
-    if current := current.first():
+    patient = _lock_patient(patient, acting_user, doing="admit patients")
+    if current := enrollment_current(patient):
         raise EnrollmentError(
             f"This patient is already enrolled in {current.program.name} since {current.admitted_on:%b %d, %Y}. "
             "Transition or discharge that enrollment first.",
@@ -161,7 +159,7 @@ def enrollment_transition(
     effective_on = effective_on or timezone.localdate()
     if not reason.strip():
         raise EnrollmentError("Give the clinical reason for the transition.", code="reason_required")
-    patient = _lock_patient(enrollment.patient, acting_user)
+    patient = _lock_patient(enrollment.patient, acting_user, doing="move patients between programs")
     enrollment = Enrollment.objects.select_for_update().select_related("program").get(pk=enrollment.pk)
     if not enrollment.is_active:
         raise EnrollmentError(
@@ -233,7 +231,7 @@ def enrollment_discharge(
             code="reason_invalid",
         )
     discharged_on = discharged_on or timezone.localdate()
-    _lock_patient(enrollment.patient, acting_user)
+    _lock_patient(enrollment.patient, acting_user, doing="discharge patients")
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if not enrollment.is_active:
         raise EnrollmentError("This enrollment has already ended.", code="not_active")

@@ -4,11 +4,10 @@ from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from clinic.admin_helpers import ClinicalContentMixin, ServiceAdmin
-from clinic.models import Role
-from clinic.roles import is_clinician
+from clinic import policy
+from clinic.admin_helpers import ClinicalContentMixin, ServiceAdmin, only_visible_patients
+from clinic.policy import Action
 from patients.admin import PatientScopedMixin, ReadOnlyAdmin
-from patients.selectors import patients_visible_to
 from programs.models import EnrollmentStatus
 from sessions.forms import BookingForm
 from sessions.models import (
@@ -61,8 +60,9 @@ class MembershipInline(admin.TabularInline):
 
     def get_queryset(self, request):
         # Another counselor's group shows only the members this user may see.
-        visible = patients_visible_to(request.user).values("pk")
-        return super().get_queryset(request).filter(patient__in=visible).select_related("patient", "enrollment")
+        return only_visible_patients(super().get_queryset(request), request.user).select_related(
+            "patient", "enrollment"
+        )
 
     @admin.display(description="Enrollment")
     def enrollment_status(self, membership):
@@ -159,8 +159,9 @@ class AttendanceInline(ClinicalContentMixin, admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        visible = patients_visible_to(request.user).values("pk")
-        return super().get_queryset(request).filter(patient__in=visible).select_related("patient", "recorded_by")
+        return only_visible_patients(super().get_queryset(request), request.user).select_related(
+            "patient", "recorded_by"
+        )
 
 
 @admin.register(TherapySession)
@@ -188,7 +189,7 @@ class TherapySessionAdmin(ServiceAdmin):
 
     def get_queryset(self, request):
         # A counselor counts only the attendance of patients they may see.
-        visible = patients_visible_to(request.user).values("pk")
+        visible = policy.visible_patient_ids(request.user)
         attended = Q(attendances__status__in=ATTENDED, attendances__patient__in=visible)
         return super().get_queryset(request).annotate(participant_count=Count("attendances", filter=attended))
 
@@ -196,12 +197,15 @@ class TherapySessionAdmin(ServiceAdmin):
         # Attendance is clinical: front desk and administrators see only whether a session is scheduled, held or
         # cancelled.
         shown = super().get_list_display(request)
-        if request.user.is_superuser or is_clinician(request.user):
+        if policy.allows(request.user, Action.SEE_CLINICAL_IN_ADMIN):
             return shown
         return [name for name in shown if name != "participants"]
 
     def _patient_hidden(self, request, obj) -> bool:
-        return bool(obj and obj.patient_id) and not patients_visible_to(request.user).filter(pk=obj.patient_id).exists()
+        return (
+            bool(obj and obj.patient_id)
+            and not policy.visible_patient_ids(request.user).filter(pk=obj.patient_id).exists()
+        )
 
     def get_exclude(self, request, obj=None):
         # Another counselor's individual session shows when and who facilitates it, not with whom.
@@ -214,7 +218,7 @@ class TherapySessionAdmin(ServiceAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
-            visible = patients_visible_to(request.user).filter(enrollments__status=EnrollmentStatus.ACTIVE)
+            visible = policy.patients_visible_to(request.user).filter(enrollments__status=EnrollmentStatus.ACTIVE)
 
             class ScopedBookingForm(BookingForm):
                 def __init__(self, *args, **kwargs):
@@ -292,12 +296,12 @@ class ReminderAdmin(PatientScopedMixin, ReadOnlyAdmin):
 
     def get_queryset(self, request):
         # A staff email with no patient (a daily digest) shows to the staff member it was for, and to the roles
-        # whose scope is every patient (patients_visible_to filters only counselors).
+        # whose scope is every patient.
         user = request.user
         no_patient = Q(patient__isnull=True, staff=user)
-        if user.is_superuser or user.role != Role.COUNSELOR:
+        if policy.allows(user, Action.SEE_ALL_PATIENTS):
             no_patient = Q(patient__isnull=True)
-        visible = patients_visible_to(user).values("pk")
+        visible = policy.visible_patient_ids(user)
         return super(PatientScopedMixin, self).get_queryset(request).filter(Q(patient__in=visible) | no_patient)
 
 

@@ -13,6 +13,8 @@ class SessionsConfig(AppConfig):
 
     def ready(self):
         from programs.signals import enrollment_ended
+        from sessions import policy
         from sessions.handlers import on_enrollment_ended
 
         enrollment_ended.connect(on_enrollment_ended, dispatch_uid="sessions.on_enrollment_ended")
+        policy.register()  # the patient scope and the session rules, for clinic.policy to answer

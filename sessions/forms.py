@@ -2,7 +2,7 @@
 
 from django import forms
 
-from clinic.models import Role, User
+from clinic.models import User
 from patients.models import Patient
 from sessions.models import SessionKind, TherapySession
 
@@ -16,9 +16,7 @@ class BookingForm(forms.ModelForm):
 
     patient = forms.ModelChoiceField(queryset=Patient.objects.none())
     kind = forms.ChoiceField(choices=[c for c in SessionKind.choices if c[0] != SessionKind.GROUP])
-    counselor = forms.ModelChoiceField(
-        queryset=User.objects.filter(is_active=True, role__in=[Role.COUNSELOR, Role.SUPERVISOR])
-    )
+    counselor = forms.ModelChoiceField(queryset=User.objects.clinicians())
     day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     at = forms.TimeField(label="Time (clinic time)", widget=forms.TimeInput(attrs={"type": "time"}))
     duration_minutes = forms.IntegerField(min_value=5, max_value=600, initial=50)

@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
-from clinic.models import Role, User
+from clinic.models import User
 from patients.models import ASAM_DIMENSIONS, Patient
 from programs.models import DischargeReason, Program
 
@@ -22,14 +22,12 @@ class SignInForm(AuthenticationForm):
         field.validators.append(MaxLengthValidator(field.max_length, message=message))
 
 
-def _clinicians():
-    return User.objects.filter(is_active=True, role__in=[Role.COUNSELOR, Role.SUPERVISOR]).order_by("last_name")
-
-
 class AdmitForm(forms.Form):
     program = forms.ModelChoiceField(Program.objects.filter(is_active=True).order_by("name"))
     admitted_on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
-    counselor = forms.ModelChoiceField(_clinicians(), required=False, help_text="Defaults to the primary counselor.")
+    counselor = forms.ModelChoiceField(
+        User.objects.clinicians(), required=False, help_text="Defaults to the primary counselor."
+    )
     override_reason = forms.CharField(
         label="Supervisor override",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -42,8 +40,15 @@ class TransitionForm(forms.Form):
     to_program = forms.ModelChoiceField(Program.objects.filter(is_active=True).order_by("name"), label="Move to")
     effective_on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label="Clinical reason", widget=forms.Textarea(attrs={"rows": 3}))
-    counselor = forms.ModelChoiceField(_clinicians(), required=False, help_text="Defaults to the current one.")
+    counselor = forms.ModelChoiceField(
+        User.objects.clinicians(), required=False, help_text="Defaults to the current one."
+    )
     override_reason = AdmitForm.base_fields["override_reason"]
+
+    def __init__(self, *args, current, **kwargs):
+        """`current`: the enrollment the patient moves from; its program is no choice."""
+        super().__init__(*args, **kwargs)
+        self.fields["to_program"].queryset = self.fields["to_program"].queryset.exclude(pk=current.program_id)
 
 
 class DischargeForm(forms.Form):

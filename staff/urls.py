@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from staff.forms import SignInForm
-from staff.views import attendance, census, chart_actions, dashboard, patients, schedule
+from staff.views import attendance, census, chart_actions, dashboard, enrollment, patients, schedule
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -18,9 +18,9 @@ urlpatterns = [
     path("patients/new/", chart_actions.patient_register_view, name="patient-register"),
     path("patients/<int:pk>/", patients.patient_chart, name="patient-chart"),
     path("patients/<int:pk>/reviews/<int:review_id>/resolve/", chart_actions.review_resolve, name="review-resolve"),
-    path("patients/<int:pk>/admit/", chart_actions.patient_admit, name="patient-admit"),
-    path("patients/<int:pk>/transition/", chart_actions.patient_transition, name="patient-transition"),
-    path("patients/<int:pk>/discharge/", chart_actions.patient_discharge, name="patient-discharge"),
+    path("patients/<int:pk>/admit/", enrollment.patient_admit, name="patient-admit"),
+    path("patients/<int:pk>/transition/", enrollment.patient_transition, name="patient-transition"),
+    path("patients/<int:pk>/discharge/", enrollment.patient_discharge, name="patient-discharge"),
     path("patients/<int:pk>/book/", chart_actions.patient_book, name="patient-book"),
     path("patients/<int:pk>/consent/", chart_actions.patient_consent, name="patient-consent"),
     path("schedule/", schedule.schedule, name="schedule"),

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from clinic.discretion import discretion_problem
-from clinic.models import CLINICAL_ROLES
+from clinic.models import CLINICAL_ROLES, CLINICIAN_CHOICES
 from patients.models import Patient
 from programs.models import Enrollment, Program
 from sessions.models.billing import GROUP_CODES, BillingCode
@@ -32,7 +32,7 @@ class TherapyGroup(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="facilitated_groups",
-        limit_choices_to={"role__in": [role.value for role in CLINICAL_ROLES], "is_active": True},
+        limit_choices_to=CLINICIAN_CHOICES,
     )
     weekdays = models.JSONField(help_text="ISO weekdays the group meets on (1 Monday ... 7 Sunday).")
     start_time = models.TimeField(help_text="Local wall-clock time in the clinic's time zone.")

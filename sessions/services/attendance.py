@@ -6,9 +6,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from clinic import policy
 from clinic.audit import AuditAction, audit_record
+from clinic.policy import Action
 from patients.models import Patient
-from patients.selectors import require_patient_visible
 from programs.models import Enrollment
 from sessions.models import (
     AbsenceReview,
@@ -22,7 +23,7 @@ from sessions.models import (
     TherapySession,
 )
 from sessions.models.attendance import ATTENDED, PARTIAL
-from sessions.services.common import SessionError, cancel_pending_reminders, require_clinician, require_session_runner
+from sessions.services.common import SessionError, cancel_pending_reminders
 
 
 class BulkAttendanceError(SessionError):
@@ -165,7 +166,7 @@ def attendance_record(
     *, acting_user, session: TherapySession, patient: Patient, status: str, minutes: int | None = None
 ) -> Attendance:
     """Record (or correct) one patient's attendance in a session that has started."""
-    require_session_runner(acting_user, session, doing="record attendance")
+    policy.require(acting_user, Action.RUN_SESSION, session, error=SessionError, doing="record attendance")
     session = TherapySession.objects.select_for_update().get(pk=session.pk)
     _check_session(session)
     attendance = _record(
@@ -183,7 +184,7 @@ def attendance_record(
 @transaction.atomic
 def attendance_record_bulk(*, acting_user, session: TherapySession, entries: list[Entry]) -> list[Attendance]:
     """Record a whole session's attendance in one transaction: every row is saved, or none is."""
-    require_session_runner(acting_user, session, doing="record attendance")
+    policy.require(acting_user, Action.RUN_SESSION, session, error=SessionError, doing="record attendance")
     session = TherapySession.objects.select_for_update().get(pk=session.pk)
     _check_session(session)
     roster = roster_enrollments(session)
@@ -219,8 +220,8 @@ def _mark_held(session: TherapySession) -> None:
 def absence_review_resolve(*, acting_user, review: AbsenceReview, outcome: str) -> AbsenceReview:
     """Close a review of repeated absences with what was decided. Any further unexcused absence in the same
     enrollment opens a new review: past the limit, each one needs a look."""
-    require_clinician(acting_user, doing="resolve absence reviews")
-    require_patient_visible(acting_user, review.enrollment.patient)
+    policy.require(acting_user, Action.RESOLVE_REVIEW, error=SessionError)
+    policy.require(acting_user, Action.SEE_PATIENT, review.enrollment.patient)
     if not outcome.strip():
         raise SessionError(
             "Write the outcome of the review (contact made, plan agreed, level reviewed...).", code="outcome_required"

@@ -5,11 +5,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from clinic import policy
 from clinic.errors import DomainError
+from clinic.policy import Action
 from patients.models import Patient
 from sessions.models import Attendance, TherapySession
 from sessions.services.attendance import BulkAttendanceError, Entry, attendance_record_bulk
-from sessions.services.common import require_session_runner
+from sessions.services.common import SessionError
 from sessions.services.notes import narrative_save, note_save_draft, note_sign
 
 
@@ -32,7 +34,7 @@ def attendance_sheet_save(
 
     A broken rule in a row raises BulkAttendanceError, whose `errors` map patient id to the row's message; any
     other broken rule raises its DomainError. Either way the transaction rolls back every row already saved."""
-    require_session_runner(acting_user, session, doing="record attendance")
+    policy.require(acting_user, Action.RUN_SESSION, session, error=SessionError, doing="record attendance")
     attendance_record_bulk(acting_user=acting_user, session=session, entries=entries)
     if narrative.strip():
         narrative_save(acting_user=acting_user, session=session, text=narrative)

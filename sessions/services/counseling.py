@@ -7,12 +7,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from clinic import policy
 from clinic.audit import AuditAction, audit_record
 from clinic.discretion import require_discreet
-from clinic.models import Role
-from clinic.roles import is_clinician
+from clinic.policy import Action
 from patients.models import Patient
-from patients.selectors import require_patient_visible
 from programs.models import Enrollment, EnrollmentStatus
 from sessions.models import BillingCode, GroupMembership, Reminder, SessionKind, SessionStatus, TherapySession
 from sessions.models.billing import psychotherapy_code
@@ -62,11 +61,10 @@ def counseling_book(
     """Book an individual, family or check-in session (or a series, e.g. a check-in every two weeks) with a
     counselor, at a local wall-clock time. The patient must be in the acting user's scope and actively enrolled;
     neither the counselor nor the patient may already have a session at that time."""
-    require_patient_visible(acting_user, patient)
+    policy.require(acting_user, Action.BOOK_SESSION, patient)
     if kind not in (SessionKind.INDIVIDUAL, SessionKind.FAMILY, SessionKind.CHECK_IN):
         raise SessionError("Choose individual, family or check-in.", code="kind_invalid")
-    if not is_clinician(counselor):
-        raise SessionError("Sessions are held by a counselor or a clinical supervisor.", code="not_clinical")
+    policy.require(counselor, Action.HOLD_SESSIONS, error=SessionError)  # the counselor chosen, not the booker
     if not 5 <= duration_minutes <= 600:
         raise SessionError("A session lasts between 5 and 600 minutes.", code="duration_invalid")
     if not location.strip() and not video_link.strip():
@@ -126,8 +124,7 @@ def counseling_book(
 def session_cancel(*, acting_user, session: TherapySession, reason: str) -> TherapySession:
     """Cancel a session that has not been held; its pending reminders are cancelled with it. Counselors cancel only
     the sessions they run; front desk and supervisors any."""
-    if acting_user.role == Role.COUNSELOR and session.facilitator_id != acting_user.pk:
-        raise SessionError("Counselors cancel their own sessions; ask the front desk or a supervisor.", code="not_own")
+    policy.require(acting_user, Action.CANCEL_SESSION, session, error=SessionError)
     if not reason.strip():
         raise SessionError("Give a reason for cancelling the session.", code="reason_required")
     session = TherapySession.objects.select_for_update().get(pk=session.pk)

@@ -6,15 +6,15 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from clinic import policy
 from clinic.audit import AuditAction, audit_record
-from clinic.errors import OutOfScopeError, full_clean_or_raise
-from clinic.models import Role
+from clinic.errors import full_clean_or_raise
+from clinic.policy import Action
 from patients.models import Patient
-from patients.selectors import require_patient_visible
 from programs.models import Enrollment, EnrollmentStatus
 from sessions.models import GroupMembership, Reminder, SessionKind, SessionStatus, TherapyGroup, TherapySession
 from sessions.scheduling import days, local_start
-from sessions.services.common import SessionError, cancel_pending_reminders, require_clinician
+from sessions.services.common import SessionError, cancel_pending_reminders
 
 SCHEDULE_CHANGED = "The group's schedule changed."
 GROUP_FIELDS = frozenset(
@@ -164,13 +164,9 @@ def live_memberships(group: TherapyGroup):
 def _require_roster_keeper(acting_user, group: TherapyGroup, patient: Patient) -> None:
     """Rosters are clinical: a supervisor manages any group's; a counselor their own groups', for patients
     already in their caseload. Checked before the write, since joining a group widens who may see the patient."""
-    require_clinician(acting_user, doing="manage group rosters")
-    require_patient_visible(acting_user, patient)
-    if acting_user.role == Role.COUNSELOR and group.facilitator_id != acting_user.pk:
-        raise OutOfScopeError(
-            f"Only {group.facilitator} or a clinical supervisor manages the roster of {group.title}.",
-            code="not_facilitator",
-        )
+    policy.require(acting_user, Action.CLINICAL_WORK, error=SessionError, doing="manage group rosters")
+    policy.require(acting_user, Action.SEE_PATIENT, patient)
+    policy.require(acting_user, Action.KEEP_ROSTER, group, error=SessionError)
 
 
 @transaction.atomic

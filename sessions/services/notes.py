@@ -3,16 +3,18 @@
 from django.db import transaction
 from django.utils import timezone
 
+from clinic import policy
 from clinic.audit import AuditAction, audit_record
+from clinic.policy import Action
 from sessions.models import Attendance, GroupNarrative, NoteAddendum, ProgressNote, SessionKind, TherapySession
-from sessions.services.common import SessionError, require_session_runner
+from sessions.services.common import SessionError
 
 
 @transaction.atomic
 def narrative_save(*, acting_user, session: TherapySession, text: str) -> GroupNarrative:
     """The shared part of every attendee's note for a group session. Notes already signed keep the narrative as
     it was when they were signed."""
-    require_session_runner(acting_user, session, doing="write group notes")
+    policy.require(acting_user, Action.RUN_SESSION, session, error=SessionError, doing="write group notes")
     if session.kind != SessionKind.GROUP:
         raise SessionError("Only group sessions have a group narrative.", code="not_group")
     if not text.strip():
@@ -28,7 +30,9 @@ def narrative_save(*, acting_user, session: TherapySession, text: str) -> GroupN
 def note_save_draft(*, acting_user, attendance: Attendance, data: str, assessment: str, plan: str) -> ProgressNote:
     """Create or change the draft note of an attendance. Only its author changes a draft; a signed note never
     changes."""
-    require_session_runner(acting_user, attendance.session, doing="write progress notes")
+    policy.require(
+        acting_user, Action.RUN_SESSION, attendance.session, error=SessionError, doing="write progress notes"
+    )
     note = ProgressNote.objects.select_for_update().filter(attendance=attendance).first()
     if note is None:
         note = ProgressNote(attendance=attendance, author=acting_user)
@@ -71,7 +75,9 @@ def note_sign(*, acting_user, note: ProgressNote) -> ProgressNote:
 @transaction.atomic
 def note_add_addendum(*, acting_user, note: ProgressNote, text: str) -> NoteAddendum:
     """Add to a signed note: the only way to correct or complete it."""
-    require_session_runner(acting_user, note.attendance.session, doing="add to progress notes")
+    policy.require(
+        acting_user, Action.RUN_SESSION, note.attendance.session, error=SessionError, doing="add to progress notes"
+    )
     if not note.is_signed:
         raise SessionError("The note is still a draft: change it instead of adding an addendum.", code="draft")
     if not text.strip():

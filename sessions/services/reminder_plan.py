@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from clinic.models import Role, User
+from clinic.models import User
 from patients.models import Patient
 from programs.models import EnrollmentStatus, Program
 from sessions.models import GroupMembership, Reminder, ReminderKind, ReminderStatus, SessionStatus, TherapySession
@@ -142,7 +142,7 @@ def _plan_digests(now: datetime.datetime) -> int:
     hour, minute = (int(part) for part in settings.DIGEST_LOCAL_TIME.split(":"))
     due = local_start(today, datetime.time(hour, minute))
     staff = (
-        User.objects.filter(is_active=True, role__in=[Role.COUNSELOR, Role.SUPERVISOR])
+        User.objects.clinicians()
         .exclude(email="")
         .exclude(reminders__kind=ReminderKind.DAILY_DIGEST, reminders__for_date=today)
     )

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 from clinic.audit import AuditAction, audit_record_many
 from clinic.errors import DomainError
 from sessions.models import TherapySession
+from sessions.policy import may_run_session
 from sessions.selectors.attendance_sheet import attendance_sheet_for
 from sessions.services.attendance import attendance_record
 from sessions.services.attendance_sheet import attendance_sheet_save
-from sessions.services.common import may_run_session
 from staff.forms_attendance import AttendanceRowForm, AttendanceSheetFormSet
 
 

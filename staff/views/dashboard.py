@@ -7,9 +7,10 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
+from clinic import policy
 from clinic.audit import AuditAction, audit_record
 from clinic.models import Role, User
-from clinic.roles import is_clinician
+from clinic.policy import Action
 from programs.models import Enrollment
 from sessions.models import AbsenceReview, Reminder, ReminderKind, SessionStatus, TherapySession
 from sessions.models.attendance import ATTENDED
@@ -24,11 +25,9 @@ def _chosen_counselor(request):
     user = request.user
     if user.role == Role.COUNSELOR:
         return user, None
-    if user.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+    if not policy.allows(user, Action.CHOOSE_CASELOAD):
         return None, None
-    choices = User.objects.filter(is_active=True, role__in=[Role.COUNSELOR, Role.SUPERVISOR]).order_by(
-        "last_name", "first_name"
-    )
+    choices = User.objects.clinicians()
     chosen = request.GET.get("counselor", "")
     # isdigit() alone takes "²", which the query refuses, and a bigint has at most 19 digits.
     well_formed = chosen.isascii() and chosen.isdigit() and len(chosen) < 19
@@ -43,8 +42,8 @@ def dashboard(request):
     """The home page: a counselor's caseload with hours, absences and the next session; today's sessions;
     absences to follow up and reviews due."""
     counselor, choices = _chosen_counselor(request)
-    clinician = is_clinician(request.user)
-    show_caseload = clinician or request.user.role == Role.ADMINISTRATOR
+    clinician = policy.allows(request.user, Action.SEE_CLINICAL)
+    show_caseload = policy.allows(request.user, Action.SEE_CASELOADS)
     enrollments = caseload_enrollments(counselor) if show_caseload else Enrollment.objects.none()
     page = Paginator(enrollments, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = caseload_for(enrollments=list(page.object_list)) if show_caseload else []
@@ -96,12 +95,10 @@ def dashboard(request):
             "page": page,
             "query": f"counselor={counselor.pk if counselor else ''}",  # the page links keep the caseload
             "rows": rows,
-            "show_caseload": show_caseload,
             "counselor": counselor,
             "choices": choices,
             "today": today,
             "alerts": alerts,
             "reviews": reviews,
-            "can_take_attendance": clinician,
         },
     )

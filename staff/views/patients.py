@@ -8,12 +8,12 @@ from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from clinic import policy
 from clinic.audit import AuditAction, audit_record
 from clinic.levels import LevelOfCare
-from clinic.models import Role, User
-from clinic.roles import is_clinician
+from clinic.models import User
+from clinic.policy import Action
 from patients.models import ASAM_DIMENSIONS
-from patients.selectors import patients_visible_to
 from programs.models import Enrollment, EnrollmentStatus, Program
 from sessions.selectors import chart_for
 
@@ -29,7 +29,7 @@ class PatientFilter(forms.Form):
     program = forms.ModelChoiceField(Program.objects.order_by("name"), required=False, empty_label="Any program")
     level = forms.ChoiceField(choices=[("", "Any level"), *LevelOfCare.choices], required=False)
     counselor = forms.ModelChoiceField(
-        User.objects.filter(role__in=[Role.COUNSELOR, Role.SUPERVISOR], is_active=True).order_by("last_name"),
+        User.objects.clinicians(),
         required=False,
         empty_label="Any counselor",
     )
@@ -56,7 +56,7 @@ def patient_list(request):
     form = PatientFilter(data or None)
     current = Enrollment.objects.filter(patient=OuterRef("pk"), status=EnrollmentStatus.ACTIVE)
     patients = (
-        patients_visible_to(request.user)
+        policy.patients_visible_to(request.user)
         .select_related("primary_counselor")
         .annotate(
             program_name=Subquery(current.values("program__name")[:1]),
@@ -112,10 +112,9 @@ def _patient_search(request):
 def patient_chart(request, pk: int):
     """The chart: demographics, consents, screening, the level-of-care journey, attendance with weekly hours,
     notes (clinicians only) and the reminders sent. Every opening is audited."""
-    patient = get_object_or_404(patients_visible_to(request.user).select_related("primary_counselor"), pk=pk)
+    patient = get_object_or_404(policy.patients_visible_to(request.user).select_related("primary_counselor"), pk=pk)
     audit_record(actor=request.user, action=AuditAction.PATIENT_VIEW, patient_id=patient.pk, target=patient)
-    clinician = is_clinician(request.user)
-    chart = chart_for(patient, with_notes=clinician)
+    chart = chart_for(patient, with_notes=policy.allows(request.user, Action.SEE_CLINICAL))
     screening = [(label, getattr(patient, name)) for name, label in ASAM_DIMENSIONS.items()]
     return render(
         request,
@@ -123,7 +122,6 @@ def patient_chart(request, pk: int):
         {
             "chart": chart,
             "patient": patient,
-            "clinician": clinician,
             "screening": screening,
         },
     )

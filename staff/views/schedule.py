@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clinic import policy
 from clinic.audit import AuditAction, audit_record
 from clinic.errors import DomainError
 from clinic.models import Role, User
-from clinic.roles import is_clinician
-from patients.selectors import patients_visible_to
+from clinic.policy import Action
 from programs.models import Program
 from sessions.models import GroupMembership, TherapySession
 from sessions.models.attendance import ATTENDED
@@ -26,7 +26,7 @@ from sessions.services.counseling import session_cancel
 class ScheduleFilter(forms.Form):
     week = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
     counselor = forms.ModelChoiceField(
-        User.objects.filter(is_active=True, role__in=[Role.COUNSELOR, Role.SUPERVISOR]).order_by("last_name"),
+        User.objects.clinicians(),
         required=False,
         empty_label="All counselors",
         widget=forms.Select(attrs={"class": "form-select"}),
@@ -69,8 +69,8 @@ def schedule(request):
         .select_related("group", "patient", "facilitator", "program")
         .order_by("starts_at")
     )
-    clinician = is_clinician(request.user)
-    if clinician:  # attendance is clinical: others see only whether a session is scheduled, held or cancelled
+    # Attendance is clinical: others see only whether a session is scheduled, held or cancelled.
+    if policy.allows(request.user, Action.SEE_CLINICAL):
         sessions = sessions.annotate(attended=Count("attendances", filter=Q(attendances__status__in=ATTENDED)))
     if data.get("counselor"):
         sessions = sessions.filter(facilitator=data["counselor"])
@@ -78,7 +78,7 @@ def schedule(request):
         sessions = sessions.filter(program=data["program"])
     sessions = list(sessions)
     visible = set(
-        patients_visible_to(request.user)
+        policy.patients_visible_to(request.user)
         .filter(pk__in={s.patient_id for s in sessions if s.patient_id})
         .values_list("pk", flat=True)
     )
@@ -97,7 +97,6 @@ def schedule(request):
             "days": days,
             "monday": monday,
             "query": query.urlencode(),
-            "clinician": clinician,
             "previous": monday - datetime.timedelta(days=7),
             "next": monday + datetime.timedelta(days=7),
         },
@@ -110,7 +109,7 @@ def session_detail(request, pk: int):
         TherapySession.objects.select_related("group", "patient", "facilitator", "program"), pk=pk
     )
     roster = roster_enrollments(session)
-    patients = list(patients_visible_to(request.user).filter(pk__in=roster).order_by("legal_last_name"))
+    patients = list(policy.patients_visible_to(request.user).filter(pk__in=roster).order_by("legal_last_name"))
     hidden = len(roster) - len(patients)
     members = None
     if session.group_id:
@@ -118,7 +117,7 @@ def session_detail(request, pk: int):
     audit_record(
         actor=request.user, action=AuditAction.SESSION_VIEW, patient_ids=[p.pk for p in patients], target=session
     )
-    clinician = is_clinician(request.user)
+    clinician = policy.allows(request.user, Action.SEE_CLINICAL)
     return render(
         request,
         "staff/session.html",
@@ -127,7 +126,6 @@ def session_detail(request, pk: int):
             "patients": patients,
             "hidden": hidden,
             "members": members,
-            "clinician": clinician,
             "attended": session.attendances.filter(status__in=ATTENDED).count() if clinician else None,
         },
     )

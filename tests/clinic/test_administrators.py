@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from clinic.models import AuditEvent, User
-from clinic.roles import is_clinician
+from clinic.policy import is_clinician
 from programs.models import Approach, Program
 from sessions.models import ProgressNote, TherapyGroup
 from tests.factories import PASSWORD, UserFactory, caseload_patient

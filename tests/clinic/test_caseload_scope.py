@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from clinic.errors import OutOfScopeError
 from clinic.models import AuditEvent
-from patients.selectors import patient_visible_to
+from clinic.policy import patient_visible_to
 from patients.services import patient_give_reminder_consent, patient_revoke_reminder_consent, patient_update
 from programs.models import Enrollment
 from programs.services import enrollment_admit, enrollment_discharge, enrollment_transition

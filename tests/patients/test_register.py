@@ -160,3 +160,10 @@ def test_an_admin_edit_audits_the_fields_it_changed(client, front_desk, supervis
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert AuditEvent.objects.get(action="patient.update").detail == {"fields": ["phone"]}
+
+
+def test_registering_needs_the_permission_whatever_page_calls_the_service(counselor):
+    with pytest.raises(PatientError, match="Registering patients is for front desk, supervisors and administrators"):
+        register(counselor)
+
+    assert not Patient.objects.exists()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from clinic.levels import LevelOfCare
 from clinic.models import AuditEvent
 from programs.models import Enrollment, EnrollmentStatus
-from programs.services import EnrollmentError, enrollment_admit
+from programs.services import EnrollmentError, enrollment_admit, enrollment_discharge, enrollment_transition
 from tests.factories import EnrollmentFactory, PatientFactory, ProgramFactory, UserFactory
 from tests.helpers import race
 
@@ -193,3 +193,25 @@ def test_two_admissions_of_one_patient_racing_leave_one_active_enrollment():
 
     assert outcomes == ["already_enrolled", "ok"]
     assert Enrollment.objects.filter(patient=patient, status="active").count() == 1
+
+
+ENROLLMENT_CHANGES = {
+    "admit patients": lambda user, e: enrollment_admit(acting_user=user, patient=PatientFactory(), program=e.program),
+    "move patients between programs": lambda user, e: enrollment_transition(
+        acting_user=user, enrollment=e, to_program=ProgramFactory(), reason="Step down"
+    ),
+    "discharge patients": lambda user, e: enrollment_discharge(acting_user=user, enrollment=e, reason=1),
+}
+
+
+@pytest.mark.parametrize("doing", ENROLLMENT_CHANGES.keys())
+@pytest.mark.parametrize("role", ["front_desk", "administrator"])
+def test_enrollments_are_clinical_decisions_whatever_page_calls_the_service(role, doing):
+    enrollment = EnrollmentFactory()
+    before = list(Enrollment.objects.values_list("pk", "status"))
+
+    with pytest.raises(EnrollmentError, match=f"Only counselors and clinical supervisors can {doing}.") as caught:
+        ENROLLMENT_CHANGES[doing](UserFactory(role=role), enrollment)
+
+    assert caught.value.code == "not_clinical"
+    assert list(Enrollment.objects.values_list("pk", "status")) == before

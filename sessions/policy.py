@@ -1,0 +1,96 @@
+"""The access rules that need groups and sessions: the patient scope, and who runs, cancels or fills what.
+
+Registered with the kernel's policy (`clinic.policy`) when the app is ready, so that lower apps ask the kernel and
+never import this one.
+"""
+
+from django.db.models import Q, QuerySet
+
+from clinic import policy
+from clinic.errors import OutOfScopeError
+from clinic.models import Role
+from clinic.policy import Action, rule
+from patients.models import Patient
+from programs.models import EnrollmentStatus
+from sessions.models import TherapyGroup, TherapySession
+
+
+def sees_every_patient(user) -> bool:
+    """Only counselors are held to a caseload; a superuser sees everyone whatever its role (but without notes: see
+    `clinic.policy.is_clinician`)."""
+    return user.role != Role.COUNSELOR or user.is_superuser
+
+
+def patients_visible_to(user) -> QuerySet[Patient]:
+    """The patients a staff member may see. Counselors see their own caseload (patients whose primary counselor
+    they are, or whose active enrollment they carry) and the members of the groups they facilitate. Everyone else
+    sees all patients."""
+    patients = Patient.objects.all()
+    if not sees_every_patient(user):
+        patients = patients.filter(
+            pk__in=Patient.objects.filter(
+                Q(primary_counselor=user)
+                | Q(enrollments__counselor=user, enrollments__status=EnrollmentStatus.ACTIVE)
+                | Q(group_memberships__group__facilitator=user, group_memberships__left_on__isnull=True)
+            ).values("pk")
+        )
+    return patients
+
+
+def patient_visible_to(user, patient: Patient) -> bool:
+    if sees_every_patient(user):
+        return True  # patients are never deleted: no query needed
+    return patients_visible_to(user).filter(pk=patient.pk).exists()
+
+
+@rule(Action.SEE_ALL_PATIENTS, message=OutOfScopeError.default_message, code="out_of_scope", error=OutOfScopeError)
+def _sees_all_patients(user, obj=None) -> bool:
+    return sees_every_patient(user)
+
+
+@rule(
+    Action.RUN_SESSION,
+    message="You can {doing} only for sessions you run or for patients in your caseload.",
+    code="out_of_scope",
+    requires=(Action.CLINICAL_WORK,),
+    doing="record attendance",
+)
+def _runs_session(user, session: TherapySession) -> bool:
+    """Who takes a session's attendance and writes its notes (clinicians only, the rule requires): a supervisor
+    any session; a counselor the sessions they facilitate and the booked sessions of patients in their caseload."""
+    if user.role == Role.SUPERVISOR or session.facilitator_id == user.pk:
+        return True
+    return session.patient_id is not None and patient_visible_to(user, session.patient)
+
+
+def may_run_session(user, session: TherapySession) -> bool:
+    return policy.allows(user, Action.RUN_SESSION, session)
+
+
+@rule(
+    Action.CANCEL_SESSION,
+    message="Counselors cancel their own sessions; ask the front desk or a supervisor.",
+    code="not_own",
+)
+def _cancels_session(user, session: TherapySession) -> bool:
+    """Counselors cancel only the sessions they run; front desk and supervisors any."""
+    return user.role != Role.COUNSELOR or session.facilitator_id == user.pk
+
+
+@rule(
+    Action.KEEP_ROSTER,
+    message="Only {obj.facilitator} or a clinical supervisor manages the roster of {obj.title}.",
+    code="not_facilitator",
+    error=OutOfScopeError,
+    requires=(Action.CLINICAL_WORK,),
+    doing="manage group rosters",
+)
+def _keeps_roster(user, group: TherapyGroup) -> bool:
+    """Rosters are clinical: a supervisor manages any group's, a counselor their own groups'. (The patient joining
+    or leaving must be in the user's scope too: the services check it, since joining widens who may see them.)"""
+    return user.role != Role.COUNSELOR or group.facilitator_id == user.pk
+
+
+def register() -> None:
+    """Called from SessionsConfig.ready(); the rules above registered themselves on import."""
+    policy.register_scope(patients=patients_visible_to, patient=patient_visible_to)
