@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from clinic.clock import days, local_start
 from clinic.models import User
 from programs.models import Enrollment, EnrollmentStatus, Program
 from sessions.models import (
@@ -28,7 +29,6 @@ from sessions.models import (
 )
 from sessions.models.attendance import ATTENDED
 from sessions.models.billing import psychotherapy_code
-from sessions.scheduling import days, local_start
 from sessions.services.groups import sessions_generate
 
 HISTORY_DAYS = 56

@@ -7,10 +7,10 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from clinic.clock import local_day_bounds
 from clinic.levels import LevelOfCare
 from sessions.models import Attendance, BillingCode
 from sessions.models.attendance import ATTENDED
-from sessions.scheduling import local_day_bounds
 
 IOP_DAY_MINUTES = 180  # H0015 bills an IOP day of at least three hours
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
+from clinic.clock import week_start
 from programs.models import Enrollment, EnrollmentStatus
 from sessions.models import (
     AbsenceReview,
@@ -16,7 +17,6 @@ from sessions.models import (
     SessionStatus,
     TherapySession,
 )
-from sessions.scheduling import week_start
 from sessions.selectors.hours import WeekHours, weekly_hours
 
 

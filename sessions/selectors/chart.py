@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from clinic.clock import week_start
 from patients.models import Patient
 from programs.models import Enrollment, Transition
 from sessions.models import AbsenceReview, Attendance, NoteAddendum, ProgressNote, Reminder
-from sessions.scheduling import week_start
 from sessions.selectors.hours import WeekHours, weekly_hours
 
 HISTORY_WEEKS = 8

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from clinic.clock import local_day_bounds, week_start
 from programs.models import Enrollment, EnrollmentStatus
 from sessions.models import ProgressNote, SessionStatus, TherapySession
-from sessions.scheduling import local_day_bounds, week_start
 from sessions.selectors.hours import weekly_hours
 
 

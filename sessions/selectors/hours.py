@@ -9,9 +9,9 @@ from django.db.models.functions import ExtractIsoYear, ExtractWeek
 from django.utils import timezone
 
 from clinic import levels
+from clinic.clock import local_day_bounds, week_start
 from programs.models import Enrollment
 from sessions.models import Attendance
-from sessions.scheduling import local_day_bounds, week_start
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from clinic import policy
 from clinic.audit import AuditAction, audit_record
+from clinic.clock import local_start
 from clinic.discretion import require_discreet
 from clinic.policy import Action
 from patients.models import Patient
 from programs.models import Enrollment, EnrollmentStatus
 from sessions.models import BillingCode, GroupMembership, Reminder, SessionKind, SessionStatus, TherapySession
 from sessions.models.billing import psychotherapy_code
-from sessions.scheduling import local_start
 from sessions.services.common import SessionError, cancel_pending_reminders
 
 MAX_OCCURRENCES = 26

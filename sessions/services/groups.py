@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from clinic import policy
 from clinic.audit import AuditAction, audit_record
+from clinic.clock import days, local_start
 from clinic.errors import full_clean_or_raise
 from clinic.policy import Action
 from patients.models import Patient
 from programs.models import Enrollment, EnrollmentStatus
 from sessions.models import GroupMembership, Reminder, SessionKind, SessionStatus, TherapyGroup, TherapySession
-from sessions.scheduling import days, local_start
 from sessions.services.common import SessionError, cancel_pending_reminders
 
 SCHEDULE_CHANGED = "The group's schedule changed."

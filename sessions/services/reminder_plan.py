@@ -15,11 +15,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from clinic.clock import local_start
 from clinic.models import User
 from patients.models import Patient
 from programs.models import EnrollmentStatus, Program
 from sessions.models import GroupMembership, Reminder, ReminderKind, ReminderStatus, SessionStatus, TherapySession
-from sessions.scheduling import local_start
 
 NOT_EXPECTED = "The patient is no longer expected at this session."
 NOT_SCHEDULED = "The session is no longer scheduled."

@@ -7,8 +7,8 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
+from clinic.clock import week_start
 from programs.models import DischargeReason, Enrollment, EnrollmentStatus, Program, Transition
-from sessions.scheduling import week_start
 
 
 @login_required

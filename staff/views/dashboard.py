@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from clinic import policy
 from clinic.audit import AuditAction, audit_record
+from clinic.clock import local_day_bounds
 from clinic.models import Role, User
 from clinic.policy import Action
 from programs.models import Enrollment
 from sessions.models import AbsenceReview, Reminder, ReminderKind, SessionStatus, TherapySession
 from sessions.models.attendance import ATTENDED
-from sessions.scheduling import local_day_bounds
 from sessions.selectors import caseload_enrollments, caseload_for
 
 PAGE_SIZE = 50

@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 
 from clinic import policy
 from clinic.audit import AuditAction, audit_record
+from clinic.clock import local_day_bounds, week_start
 from clinic.errors import DomainError
 from clinic.models import Role, User
 from clinic.policy import Action
 from programs.models import Program
 from sessions.models import GroupMembership, TherapySession
 from sessions.models.attendance import ATTENDED
-from sessions.scheduling import local_day_bounds, week_start
 from sessions.services.attendance import roster_enrollments
 from sessions.services.counseling import session_cancel
 

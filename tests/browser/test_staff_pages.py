@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from clinic.clock import local_start
 from sessions.models import Attendance, ProgressNote
-from sessions.scheduling import local_start
 from tests.factories import EnrollmentFactory, GroupSessionFactory, MembershipFactory, TherapyGroupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -14,8 +14,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from clinic.clock import local_start
 from sessions.models import Reminder
-from sessions.scheduling import local_start
 from sessions.services.reminder_plan import TOO_LATE, due_before, reminders_plan
 from tests.conftest import require_service
 from tests.factories import GroupSessionFactory, MembershipFactory, TherapyGroupFactory

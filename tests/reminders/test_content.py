@@ -6,8 +6,8 @@ from django.core import mail
 from django.db.models import Max
 from django.utils import timezone
 
+from clinic.clock import local_start
 from sessions.models import Reminder
-from sessions.scheduling import local_start
 from sessions.services.attendance import attendance_record
 from sessions.services.reminder_plan import reminders_plan
 from sessions.services.reminder_send import reminders_send_due

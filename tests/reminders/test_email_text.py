@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 
-from sessions.scheduling import local_start
+from clinic.clock import local_start
 from sessions.services.attendance import attendance_record
 from sessions.services.reminder_plan import reminders_plan
 from sessions.services.reminder_send import reminders_send_due

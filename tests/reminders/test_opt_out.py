@@ -7,10 +7,10 @@ import pytest
 from django.core import mail, signing
 from django.test import Client
 
+from clinic.clock import local_start
 from clinic.models import AuditEvent
 from patients.services import patient_give_reminder_consent, patient_revoke_reminder_consent
 from sessions.emails import OPT_OUT_SALT, opt_out_token
-from sessions.scheduling import local_start
 from sessions.services.reminder_plan import reminders_plan
 from sessions.services.reminder_send import reminders_send_due
 from tests.factories import GroupSessionFactory, MembershipFactory

@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.core import mail
 
+from clinic.clock import local_start
 from clinic.discretion import revealing_word
 from sessions.emails import opt_out_token
 from sessions.models import Reminder
-from sessions.scheduling import local_start
 from sessions.services.reminder_plan import reminders_plan
 from sessions.services.reminder_send import reminders_send_due
 from tests.factories import GroupSessionFactory, MembershipFactory

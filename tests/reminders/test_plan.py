@@ -3,10 +3,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from clinic.clock import local_start
 from patients.models import NO_EMAIL_ADDRESS, NO_REMINDER_CONSENT
 from programs.services import enrollment_discharge
 from sessions.models import Reminder
-from sessions.scheduling import local_start
 from sessions.services.counseling import session_cancel
 from sessions.services.reminder_plan import NOT_SCHEDULED, due_before, reminders_plan
 from sessions.services.reminder_send import SESSION_STARTED, reminders_send_due

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from clinic.clock import local_start
 from sessions.models import Attendance
-from sessions.scheduling import local_start
 from sessions.selectors import billing_days
 from sessions.services.counseling import counseling_book
 from tests.clock import TODAY

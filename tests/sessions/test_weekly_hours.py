@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from clinic.clock import local_start, week_start
 from programs.models import Enrollment
-from sessions.scheduling import local_start, week_start
 from sessions.selectors import weekly_hours
 from tests.clock import EDGES, clinic_time
 from tests.factories import AttendanceFactory, EnrollmentFactory, GroupSessionFactory, TherapyGroupFactory

@@ -3,9 +3,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from clinic.clock import local_start, week_start
 from programs.services import enrollment_discharge, enrollment_transition
 from sessions.models import Reminder
-from sessions.scheduling import local_start, week_start
 from tests.clock import EDGES, clinic_time
 from tests.factories import EnrollmentFactory, GroupSessionFactory, MembershipFactory, ProgramFactory, UserFactory
 from tests.helpers import queries_for_page
