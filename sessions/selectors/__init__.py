@@ -3,6 +3,7 @@
 from sessions.selectors.billing import BillingDay, Service, billing_days
 from sessions.selectors.caseload import CaseloadRow, caseload_enrollments, caseload_for
 from sessions.selectors.chart import Chart, chart_for
+from sessions.selectors.dashboard import Dashboard, caseload_choices, dashboard_for
 from sessions.selectors.digest import Digest, digest_for
 from sessions.selectors.hours import WeekHours, weekly_hours
 
@@ -10,13 +11,16 @@ __all__ = [
     "BillingDay",
     "CaseloadRow",
     "Chart",
+    "Dashboard",
     "Digest",
     "Service",
     "WeekHours",
     "billing_days",
+    "caseload_choices",
     "caseload_enrollments",
     "caseload_for",
     "chart_for",
+    "dashboard_for",
     "digest_for",
     "weekly_hours",
 ]
