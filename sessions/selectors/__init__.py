@@ -2,10 +2,11 @@
 
 from sessions.selectors.billing import BillingDay, Service, billing_days
 from sessions.selectors.caseload import CaseloadRow, caseload_enrollments, caseload_for
-from sessions.selectors.chart import Chart, chart_for
+from sessions.selectors.chart import Chart, chart_for, chart_page
 from sessions.selectors.dashboard import Dashboard, caseload_choices, dashboard_for
 from sessions.selectors.digest import Digest, digest_for
 from sessions.selectors.hours import WeekHours, weekly_hours
+from sessions.selectors.patients import patients_search
 
 __all__ = [
     "BillingDay",
@@ -20,7 +21,9 @@ __all__ = [
     "caseload_enrollments",
     "caseload_for",
     "chart_for",
+    "chart_page",
     "dashboard_for",
     "digest_for",
+    "patients_search",
     "weekly_hours",
 ]
