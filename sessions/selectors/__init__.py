@@ -7,6 +7,7 @@ from sessions.selectors.dashboard import Dashboard, caseload_choices, dashboard_
 from sessions.selectors.digest import Digest, digest_for
 from sessions.selectors.hours import WeekHours, weekly_hours
 from sessions.selectors.patients import patients_search
+from sessions.selectors.schedule import ScheduleDay, ScheduleWeek, SessionPage, schedule_week, session_page
 
 __all__ = [
     "BillingDay",
@@ -14,7 +15,10 @@ __all__ = [
     "Chart",
     "Dashboard",
     "Digest",
+    "ScheduleDay",
+    "ScheduleWeek",
     "Service",
+    "SessionPage",
     "WeekHours",
     "billing_days",
     "caseload_choices",
@@ -25,5 +29,7 @@ __all__ = [
     "dashboard_for",
     "digest_for",
     "patients_search",
+    "schedule_week",
+    "session_page",
     "weekly_hours",
 ]
