@@ -7,7 +7,6 @@ from sessions.selectors import chart_page
 from tests.factories import (
     EnrollmentFactory,
     GroupSessionFactory,
-    MembershipFactory,
     PatientFactory,
     ProgressNoteFactory,
 )
@@ -35,9 +34,7 @@ def test_notes_are_for_clinicians_and_the_screening_is_labelled(counselor, front
     assert len(clinical.screening) == 6
 
 
-def test_it_runs_the_same_queries_for_2_and_40_sessions_with_notes(counselor, django_assert_num_queries):
-    member = MembershipFactory(enrollment__patient__primary_counselor=counselor)
-
+def test_it_runs_the_same_queries_for_2_and_40_sessions_with_notes(counselor, member, django_assert_num_queries):
     def notes(first, last):
         for days in range(first, last):
             session = GroupSessionFactory(group=member.group, starts_at=timezone.now() - datetime.timedelta(days=days))

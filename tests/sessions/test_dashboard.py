@@ -3,22 +3,19 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from sessions.models import AbsenceReview, Attendance, Reminder
+from sessions.models import AbsenceReview, Reminder
 from sessions.selectors import caseload_choices, dashboard_for
-from tests.factories import EnrollmentFactory, GroupSessionFactory, MembershipFactory, TherapyGroupFactory, UserFactory
+from tests.factories import AttendanceFactory, EnrollmentFactory, GroupSessionFactory, UserFactory, caseload_patient
 
 pytestmark = pytest.mark.django_db
 
 
 def in_care(counselor):
-    """A patient of `counselor` on their group, who missed today's session (an alert) and is flagged for review."""
-    enrollment = EnrollmentFactory(counselor=counselor, patient__primary_counselor=counselor)
-    group = TherapyGroupFactory(program=enrollment.program, facilitator=counselor)
-    MembershipFactory(group=group, enrollment=enrollment)
-    session = GroupSessionFactory(group=group)
-    Attendance.objects.create(
-        session=session, patient=enrollment.patient, enrollment=enrollment, status="unexcused", minutes_attended=0
-    )
+    """A patient of `counselor`'s caseload who missed today's session of their group (an alert) and is flagged for
+    review."""
+    enrollment = caseload_patient(counselor)
+    session = GroupSessionFactory(group=enrollment.group_memberships.get().group)  # started an hour ago
+    AttendanceFactory(session=session, enrollment=enrollment, status="unexcused", minutes_attended=0)
     Reminder.objects.create(
         kind="absence_alert", session=session, patient=enrollment.patient, staff=counselor, due_at=timezone.now()
     )
@@ -26,12 +23,11 @@ def in_care(counselor):
     return enrollment
 
 
-def test_a_counselor_sees_their_own_caseload_whoever_is_asked_for(counselor):
+def test_a_counselor_sees_their_own_caseload_whoever_is_asked_for(counselor, other_counselor):
     mine = in_care(counselor)
-    colleague = UserFactory(role="counselor")
-    in_care(colleague)
+    in_care(other_counselor)
 
-    board = dashboard_for(counselor, counselor=colleague)
+    board = dashboard_for(counselor, counselor=other_counselor)
 
     assert board.counselor == counselor and board.show_caseload and board.clinician
     assert [row.enrollment for row in board.rows] == [mine]
@@ -41,9 +37,9 @@ def test_a_counselor_sees_their_own_caseload_whoever_is_asked_for(counselor):
     assert sorted(set(board.patient_ids)) == [mine.patient_id]
 
 
-def test_a_supervisor_sees_one_counselors_caseload_or_everyones(supervisor, counselor):
+def test_a_supervisor_sees_one_counselors_caseload_or_everyones(supervisor, counselor, other_counselor):
     mine = in_care(counselor)
-    theirs = in_care(UserFactory(role="counselor"))
+    theirs = in_care(other_counselor)
 
     one = dashboard_for(supervisor, counselor=counselor)
     everyone = dashboard_for(supervisor)

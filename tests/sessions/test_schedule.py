@@ -6,9 +6,15 @@ from django.utils import timezone
 from sessions.models import Attendance
 from sessions.scheduling import local_start, week_start
 from sessions.selectors import schedule_week, session_page
-from sessions.services.counseling import counseling_book
 from tests.clock import EDGES, clinic_time
-from tests.factories import EnrollmentFactory, GroupSessionFactory, MembershipFactory, TherapyGroupFactory, UserFactory
+from tests.factories import (
+    EnrollmentFactory,
+    GroupSessionFactory,
+    MembershipFactory,
+    TherapyGroupFactory,
+    UserFactory,
+    book_counseling,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,17 +34,11 @@ def at(days, hour=10):
 
 
 def booked(counselor, day, hour=10):
-    """An individual session booked by the front desk with a patient of another counselor's caseload."""
-    enrollment = EnrollmentFactory(counselor=UserFactory(role="counselor"))
-    return counseling_book(
-        acting_user=UserFactory(role="front_desk"),
-        patient=enrollment.patient,
-        counselor=counselor,
-        kind="individual",
-        day=day,
-        at=datetime.time(hour),
-        duration_minutes=50,
-        location="Office 3",
+    """An individual session with `counselor`, booked by the front desk, of a patient of another caseload."""
+    patient = EnrollmentFactory(counselor=UserFactory(role="counselor")).patient
+    front_desk = UserFactory(role="front_desk")
+    return book_counseling(
+        acting_user=front_desk, patient=patient, counselor=counselor, day=day, at=datetime.time(hour)
     )[0]
 
 
@@ -89,8 +89,7 @@ def test_only_clinicians_learn_how_many_attended(counselor, front_desk):
     assert seen.attended == 1 and not hasattr(shown, "attended")
 
 
-def test_the_week_runs_the_same_queries_for_2_and_40_sessions(supervisor, django_assert_num_queries):
-    counselor = UserFactory(role="counselor")
+def test_the_week_runs_the_same_queries_for_2_and_40_sessions(supervisor, counselor, django_assert_num_queries):
     for n in range(2):
         booked(counselor, monday() + datetime.timedelta(days=n))
     with django_assert_num_queries(2):  # the sessions, the patients named
@@ -101,8 +100,8 @@ def test_the_week_runs_the_same_queries_for_2_and_40_sessions(supervisor, django
         assert len(schedule_week(supervisor, day=monday()).visible_patient_ids) == 40
 
 
-def test_the_session_page_names_only_the_patients_in_scope(counselor):
-    group = TherapyGroupFactory(facilitator=UserFactory(role="counselor"))
+def test_the_session_page_names_only_the_patients_in_scope(counselor, other_counselor):
+    group = TherapyGroupFactory(facilitator=other_counselor)
     session = GroupSessionFactory(group=group, starts_at=at(0))
     mine = MembershipFactory(group=group, enrollment__patient__primary_counselor=counselor).patient
     MembershipFactory.create_batch(2, group=group)
