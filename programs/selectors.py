@@ -1,7 +1,55 @@
-"""Reads of programs and enrollments."""
+"""Reads over programs, enrollments and transitions. Each runs a fixed number of queries."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
 
 from patients.models import Patient
-from programs.models import Enrollment, EnrollmentStatus
+from programs.models import DischargeReason, Enrollment, EnrollmentStatus, Program, Transition
+
+ENDED = [EnrollmentStatus.COMPLETED, EnrollmentStatus.DISCHARGED]
+
+
+@dataclass
+class Census:
+    monday: datetime.date
+    programs: list[Program]  # each with active, admitted, moved_in, moved_out and discharged counts
+    reasons: list[tuple[str, int]]  # (TEDS reason, discharges this week)
+    transitions: dict[str, int]  # kind -> moves this week
+
+    @property
+    def week_end(self) -> datetime.date:
+        return self.monday + datetime.timedelta(days=6)
+
+
+def census_for_week(*, monday: datetime.date) -> Census:
+    """Each program's active enrollments against its capacity, and the week's movements from `monday` on: admissions
+    (an enrollment opened without a transition), transfers in and out, discharges (with their TEDS reasons) and
+    transitions by kind. Three queries."""
+    week = Q(enrollments__admitted_on__gte=monday)
+    ended = Q(enrollments__discharged_on__gte=monday)
+    programs = Program.objects.annotate(
+        active=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.ACTIVE)),
+        admitted=Count("enrollments", filter=week & Q(enrollments__transition_in__isnull=True)),
+        moved_in=Count("enrollments", filter=week & Q(enrollments__transition_in__isnull=False)),
+        moved_out=Count("enrollments", filter=ended & Q(enrollments__status=EnrollmentStatus.TRANSFERRED)),
+        discharged=Count("enrollments", filter=ended & Q(enrollments__status__in=ENDED)),
+    ).order_by("name")
+    reasons = (
+        Enrollment.objects.filter(discharged_on__gte=monday, status__in=ENDED)
+        .values("discharge_reason")
+        .annotate(n=Count("pk"))
+        .order_by("discharge_reason")
+    )
+    transitions = Transition.objects.filter(effective_on__gte=monday).values("kind").annotate(n=Count("pk"))
+    labels = dict(DischargeReason.choices)
+    return Census(
+        monday=monday,
+        programs=list(programs),
+        reasons=[(labels.get(r["discharge_reason"]), r["n"]) for r in reasons],
+        transitions={t["kind"]: t["n"] for t in transitions},
+    )
 
 
 def enrollment_current(patient: Patient) -> Enrollment | None:

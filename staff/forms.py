@@ -1,14 +1,17 @@
 """The staff pages' forms. Each form checks what a field can check; the rules that need the database or the acting
 user are the services' to enforce, and come back to the form as a message."""
 
+import datetime
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
-from clinic.models import User
+from clinic.models import Role, User
 from patients.models import ASAM_DIMENSIONS, Patient
 from programs.models import DischargeReason, Program
+from sessions.models import TherapySession
 
 
 class SignInForm(AuthenticationForm):
@@ -20,6 +23,69 @@ class SignInForm(AuthenticationForm):
         field = self.fields["username"]
         message = "No user name is longer than %(limit_value)d characters (this one has %(show_value)d)."
         field.validators.append(MaxLengthValidator(field.max_length, message=message))
+
+
+class CaseloadForm(forms.Form):
+    """The dashboard's choice of caseload among `choices`; with none, the user has nothing to choose."""
+
+    counselor = forms.ModelChoiceField(
+        User.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "There is no such counselor: showing all caseloads."},
+    )
+
+    def __init__(self, data, *, choices):
+        super().__init__(data)
+        self.choices = choices
+        if choices is None:
+            del self.fields["counselor"]
+        else:
+            self.fields["counselor"].queryset = choices
+
+
+class ScheduleFilter(forms.Form):
+    week = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    counselor = forms.ModelChoiceField(
+        User.objects.clinicians(),
+        required=False,
+        empty_label="All counselors",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    program = forms.ModelChoiceField(
+        Program.objects.order_by("name"),
+        required=False,
+        empty_label="All programs",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    # Week arithmetic (the Monday, the previous and next weeks) must stay inside the years a date can hold.
+    FIRST_WEEK, LAST_WEEK = datetime.date(1900, 1, 1), datetime.date(9998, 12, 31)
+
+    def __init__(self, data, *, user):
+        # A counselor's schedule opens on their own sessions.
+        if not data and user.role == Role.COUNSELOR:
+            data = {"counselor": user.pk}
+        super().__init__(data)
+
+    def clean_week(self):
+        week = self.cleaned_data["week"]
+        if week is not None and not self.FIRST_WEEK <= week <= self.LAST_WEEK:
+            raise forms.ValidationError("Choose a week between the years 1900 and 9998.")
+        return week
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        required=False,  # the service says what a missing reason means
+        max_length=TherapySession._meta.get_field("cancel_reason").max_length,
+        error_messages={"max_length": "Keep the reason to %(limit_value)d characters (it has %(show_value)d)."},
+    )
+
+
+def bootstrap_widgets(form: forms.Form) -> forms.Form:
+    """Give each field's widget Bootstrap's class, for forms declared outside the staff app (a FilterSet's)."""
+    for field in form.fields.values():
+        field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+    return form
 
 
 class AdmitForm(forms.Form):

@@ -2,21 +2,34 @@
 
 from sessions.selectors.billing import BillingDay, Service, billing_days
 from sessions.selectors.caseload import CaseloadRow, caseload_enrollments, caseload_for
-from sessions.selectors.chart import Chart, chart_for
+from sessions.selectors.chart import Chart, chart_for, chart_page
+from sessions.selectors.dashboard import Dashboard, caseload_choices, dashboard_for
 from sessions.selectors.digest import Digest, digest_for
 from sessions.selectors.hours import WeekHours, weekly_hours
+from sessions.selectors.patients import patients_search
+from sessions.selectors.schedule import ScheduleDay, ScheduleWeek, SessionPage, schedule_week, session_page
 
 __all__ = [
     "BillingDay",
     "CaseloadRow",
     "Chart",
+    "Dashboard",
     "Digest",
+    "ScheduleDay",
+    "ScheduleWeek",
     "Service",
+    "SessionPage",
     "WeekHours",
     "billing_days",
+    "caseload_choices",
     "caseload_enrollments",
     "caseload_for",
     "chart_for",
+    "chart_page",
+    "dashboard_for",
     "digest_for",
+    "patients_search",
+    "schedule_week",
+    "session_page",
     "weekly_hours",
 ]

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from clinic import policy
 from clinic.clock import week_start
-from patients.models import Patient
+from clinic.policy import Action, patients_visible_to
+from patients.models import ASAM_DIMENSIONS, Patient
 from programs.models import Enrollment, Transition
 from sessions.models import AbsenceReview, Attendance, NoteAddendum, ProgressNote, Reminder
 from sessions.selectors.hours import WeekHours, weekly_hours
@@ -32,6 +34,12 @@ class Chart:
     notes: list[ProgressNote] = field(default_factory=list)
     reminders: list[Reminder] = field(default_factory=list)
     open_reviews: list[AbsenceReview] = field(default_factory=list)
+    clinician: bool = False  # the reader sees notes and may act on the enrollment
+
+    @property
+    def screening(self) -> list[tuple[str, int | None]]:
+        """The intake's ASAM dimension ratings, labelled."""
+        return [(label, getattr(self.patient, name)) for name, label in ASAM_DIMENSIONS.items()]
 
 
 def chart_for(patient: Patient, *, with_notes: bool) -> Chart:
@@ -82,4 +90,14 @@ def chart_for(patient: Patient, *, with_notes: bool) -> Chart:
         notes=notes,
         reminders=reminders,
         open_reviews=reviews,
+        clinician=with_notes,
     )
+
+
+def chart_page(*, user, pk) -> Chart | None:
+    """Patient `pk`'s chart as `user` reads it: None when the patient is outside their scope (or does not exist),
+    notes for clinicians only."""
+    patient = patients_visible_to(user).select_related("primary_counselor").filter(pk=pk).first()
+    if patient is None:
+        return None
+    return chart_for(patient, with_notes=policy.allows(user, Action.SEE_CLINICAL))

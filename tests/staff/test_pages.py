@@ -1,4 +1,5 @@
 import datetime
+import html
 import re
 
 import pytest
@@ -103,6 +104,21 @@ def test_a_name_or_mrn_searched_for_stays_out_of_every_url(client, supervisor):
     assert "Page 2 of 2" in second and "Whitfield" in second and "Okafor" not in second
     assert other.mrn not in by_mrn["Location"]
     assert other.mrn in client.get(by_mrn["Location"]).content.decode()
+
+
+def test_the_next_page_link_keeps_the_filters_and_the_search(client, supervisor):
+    program = EnrollmentFactory(patient__legal_last_name="Whitfield", program__name="IOP - Day Track").program
+    for _ in range(30):
+        EnrollmentFactory(program=program, patient__legal_last_name="Whitfield")
+    PatientFactory.create_batch(30, legal_last_name="Okafor")
+    client.force_login(supervisor)
+    first = client.post("/patients/", {"q": "Whitfield", "program": program.pk})["Location"]
+
+    [link] = re.findall(r'href="(\?[^"]*page=2)"', client.get(first).content.decode())
+    second = client.get(f"/patients/{html.unescape(link)}").content.decode()
+
+    assert f"program={program.pk}" in link and "IOP" not in link  # the program's id, not its name
+    assert "Page 2 of 2" in second and "Whitfield" in second and "Okafor" not in second
 
 
 def test_a_new_search_replaces_the_old_and_clear_shows_everyone(client, supervisor):

@@ -1,0 +1,109 @@
+"""The dashboard: one page of a caseload, today's sessions, absences to follow up and reviews due."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from clinic import policy
+from clinic.clock import local_day_bounds
+from clinic.models import Role, User
+from clinic.policy import Action
+from programs.models import Enrollment
+from sessions.models import AbsenceReview, Reminder, ReminderKind, SessionStatus, TherapySession
+from sessions.models.attendance import ATTENDED
+from sessions.selectors.caseload import CaseloadRow, caseload_enrollments, caseload_for
+
+PAGE_SIZE = 50
+FOLLOW_UP_LIMIT = 20  # absences and reviews shown at once
+ALERT_DAYS = 7  # how far back an absence alert is still to follow up
+
+
+@dataclass
+class Dashboard:
+    counselor: User | None  # whose caseload; None for everyone's
+    show_caseload: bool
+    clinician: bool  # attendance counts, alerts and reviews are clinical
+    page: Page
+    rows: list[CaseloadRow]
+    today: list[TherapySession]
+    alerts: list[Reminder]
+    reviews: list[AbsenceReview]
+
+    @property
+    def patient_ids(self) -> list[int]:
+        """Every patient the page names, for its audit row."""
+        return [
+            *(row.patient.pk for row in self.rows),
+            *(s.patient_id for s in self.today if s.patient_id),
+            *(a.patient_id for a in self.alerts),
+            *(r.enrollment.patient_id for r in self.reviews),
+        ]
+
+
+def caseload_choices(user) -> QuerySet[User] | None:
+    """The counselors whose caseload `user` may choose on the dashboard (or everyone's): supervisors and
+    administrators choose among active clinicians; a counselor sees their own and the front desk none, so None."""
+    if not policy.allows(user, Action.CHOOSE_CASELOAD):
+        return None
+    return User.objects.clinicians()
+
+
+def dashboard_for(
+    user, *, counselor: User | None = None, page: str | int | None = None, now: datetime.datetime | None = None
+) -> Dashboard:
+    """What `user`'s dashboard shows. A counselor sees their own caseload whatever `counselor` says; supervisors
+    and administrators `counselor`'s, or everyone's when None; the front desk no caseload. Today's sessions are
+    `counselor`'s (all when None); clinicians also see how many attended, the last week's absences and open
+    reviews. A fixed number of queries whatever the caseload's size."""
+    now = now or timezone.now()
+    if user.role == Role.COUNSELOR:
+        counselor = user
+    elif not policy.allows(user, Action.CHOOSE_CASELOAD):
+        counselor = None
+    clinician = policy.allows(user, Action.SEE_CLINICAL)
+    show_caseload = policy.allows(user, Action.SEE_CASELOADS)
+    enrollments = caseload_enrollments(counselor) if show_caseload else Enrollment.objects.none()
+    one_page = Paginator(enrollments, PAGE_SIZE).get_page(page)
+    rows = caseload_for(enrollments=list(one_page.object_list), now=now) if show_caseload else []
+
+    day = timezone.localdate(now)
+    start, end = local_day_bounds(day, day)
+    today = (
+        TherapySession.objects.filter(starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("group", "patient", "facilitator")
+        .order_by("starts_at")
+    )
+    if clinician:  # attendance is clinical: others see only whether a session was held
+        today = today.annotate(
+            recorded=Count("attendances"), attended=Count("attendances", filter=Q(attendances__status__in=ATTENDED))
+        )
+    alerts = (
+        Reminder.objects.filter(
+            kind=ReminderKind.ABSENCE_ALERT, created_at__gte=now - datetime.timedelta(days=ALERT_DAYS)
+        )
+        .select_related("patient", "session__group")
+        .order_by("-created_at")
+    )
+    reviews = AbsenceReview.objects.filter(resolved_at__isnull=True).select_related(
+        "enrollment__patient", "enrollment__program"
+    )
+    if counselor is not None:
+        today = today.filter(facilitator=counselor)
+        alerts = alerts.filter(staff=counselor)
+        reviews = reviews.filter(
+            Q(enrollment__counselor=counselor) | Q(enrollment__patient__primary_counselor=counselor)
+        )
+    return Dashboard(
+        counselor=counselor,
+        show_caseload=show_caseload,
+        clinician=clinician,
+        page=one_page,
+        rows=rows,
+        today=list(today),
+        alerts=list(alerts[:FOLLOW_UP_LIMIT]) if clinician else [],
+        reviews=list(reviews[:FOLLOW_UP_LIMIT]) if clinician else [],
+    )
