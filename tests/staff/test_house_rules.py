@@ -8,6 +8,8 @@ from django.apps import apps
 
 VIEWS = sorted((Path(__file__).resolve().parents[2] / "staff" / "views").glob("*.py"))
 QUERY_BUILDING = (".filter(", ".exclude(", ".annotate(", ".aggregate(", "Q(", "Count(", "Subquery(", "transaction")
+# Who may do what is the policy's to say (clinic.policy), not a view's.
+ROLE_RULES = ("Role.", ".role", "is_clinician", "is_superuser", "has_perm(")
 
 
 def test_the_staff_app_has_views_and_no_models():
@@ -24,3 +26,9 @@ def test_a_view_module_is_about_a_screen_tall(path):
 def test_a_view_module_opens_no_transaction_and_builds_no_query(path):
     text = path.read_text()
     assert [word for word in QUERY_BUILDING if word in text] == []
+
+
+@pytest.mark.parametrize("path", VIEWS, ids=lambda path: path.name)
+def test_a_view_module_asks_the_policy_rather_than_the_role(path):
+    text = path.read_text()
+    assert [word for word in ROLE_RULES if word in text] == []
