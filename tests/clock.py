@@ -41,3 +41,8 @@ EDGES = [
     "2027-01-01 00:15",  # Friday, still ISO week 2026-W53
     "2027-01-04 00:15",  # Monday of 2027-W01
 ]
+
+# Instants that some modules pin instead of ORDINARY, with `pytest.mark.time_machine(instant, tick=False)`:
+# the reminder emails' (a Wednesday morning), and the bad-input and fuzzing tests' (a Tuesday afternoon).
+REMINDER_MORNING = clinic_time("2027-03-10 10:00")
+BAD_INPUT_AFTERNOON = clinic_time("2026-03-10 15:00")
