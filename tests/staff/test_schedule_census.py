@@ -7,7 +7,14 @@ from clinic.clock import local_start, week_start
 from programs.services import enrollment_discharge, enrollment_transition
 from sessions.models import Reminder
 from tests.clock import EDGES, clinic_time
-from tests.factories import EnrollmentFactory, GroupSessionFactory, MembershipFactory, ProgramFactory, UserFactory
+from tests.factories import (
+    EnrollmentFactory,
+    GroupSessionFactory,
+    MembershipFactory,
+    ProgramFactory,
+    TherapyGroupFactory,
+    book_counseling,
+)
 from tests.helpers import queries_for_page
 
 pytestmark = pytest.mark.django_db
@@ -39,21 +46,9 @@ def test_the_week_shows_each_days_sessions(client, counselor):
     assert f'href="/sessions/{tuesday.pk}/"' in page
 
 
-def test_individual_sessions_hide_names_outside_the_caseload(client, counselor):
-    from sessions.services.counseling import counseling_book
-
-    other_counselor = UserFactory(role="counselor")
+def test_individual_sessions_hide_names_outside_the_caseload(client, counselor, other_counselor):
     patient = EnrollmentFactory(patient__legal_last_name="Whitfield", counselor=other_counselor).patient
-    counseling_book(
-        acting_user=other_counselor,
-        patient=patient,
-        counselor=other_counselor,
-        kind="individual",
-        day=monday() + datetime.timedelta(days=8),
-        at=datetime.time(10),
-        duration_minutes=50,
-        location="Office",
-    )
+    book_counseling(acting_user=other_counselor, patient=patient, day=monday() + datetime.timedelta(days=8))
     client.force_login(counselor)
 
     page = client.get(f"/schedule/?week={(monday() + datetime.timedelta(days=7)).isoformat()}").content.decode()
@@ -134,8 +129,6 @@ def test_the_census_runs_the_same_queries_for_2_and_40_programs(client, supervis
 
 
 def test_the_session_page_runs_the_same_queries_for_2_and_40_expected(client, supervisor):
-    from tests.factories import TherapyGroupFactory
-
     group = TherapyGroupFactory(capacity=50)
     session = GroupSessionFactory(group=group)
     client.force_login(supervisor)
