@@ -3,10 +3,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from clinic.clock import local_start, week_start
 from programs.services import enrollment_discharge, enrollment_transition
 from sessions.models import Reminder
-from tests.clock import EDGES, clinic_time
+from tests.clock import EDGES, clinic_time, monday, this_week
 from tests.factories import (
     EnrollmentFactory,
     GroupSessionFactory,
@@ -26,17 +25,12 @@ def _clinic_clock(request, time_machine):
     time_machine.move_to(clinic_time(request.param), tick=False)
 
 
-def monday():
-    return week_start(timezone.localdate())
-
-
-def at(days, hour=10):
-    return local_start(monday() + datetime.timedelta(days=days), datetime.time(hour))
-
-
 def test_the_week_shows_each_days_sessions(client, counselor):
     tuesday = GroupSessionFactory(
-        group__facilitator=counselor, facilitator=counselor, starts_at=at(1), group__title="Relapse Prevention AM"
+        group__facilitator=counselor,
+        facilitator=counselor,
+        starts_at=this_week(1),
+        group__title="Relapse Prevention AM",
     )
     client.force_login(counselor)
 
@@ -59,10 +53,10 @@ def test_individual_sessions_hide_names_outside_the_caseload(client, counselor, 
 def test_the_schedule_runs_the_same_queries_for_2_and_40_sessions(client, supervisor):
     client.force_login(supervisor)
     for day in range(2):
-        GroupSessionFactory(starts_at=at(day % 7, 8 + day))
+        GroupSessionFactory(starts_at=this_week(day % 7, 8 + day))
     with_two = queries_for_page(client, f"/schedule/?week={monday().isoformat()}")
     for n in range(38):
-        GroupSessionFactory(starts_at=at(n % 7, 8 + n % 10))
+        GroupSessionFactory(starts_at=this_week(n % 7, 8 + n % 10))
 
     assert queries_for_page(client, f"/schedule/?week={monday().isoformat()}") == with_two
 
