@@ -4,6 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from clinic.models import AuditEvent
+
 
 def queries_for_page(client, url: str) -> int:
     """How many SQL queries serving `url` takes; asserts the page loads."""
@@ -11,6 +13,19 @@ def queries_for_page(client, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200, response.status_code
     return len(queries)
+
+
+def audit_csv_export(client, query: str = ""):
+    """Post the audit trail's CSV export, run across every event the trail's list (filtered by `query`) shows."""
+    return client.post(
+        f"/admin/clinic/auditevent/{query}",
+        {
+            "action": "export_csv",
+            "select_across": "1",
+            "index": "0",
+            "_selected_action": list(AuditEvent.objects.values_list("pk", flat=True)),
+        },
+    )
 
 
 def race(*actions) -> list[str]:

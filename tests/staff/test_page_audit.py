@@ -15,7 +15,7 @@ from tests.factories import (
     UserFactory,
     book_counseling,
 )
-from tests.helpers import queries_for_page
+from tests.helpers import audit_csv_export, queries_for_page
 
 NOW = clinic_time("2026-03-04 09:00")  # a Wednesday morning
 TODAY = NOW.date()
@@ -109,15 +109,7 @@ def test_the_audit_trail_of_a_patient_finds_the_lists_that_showed_them(client, a
     client.force_login(administrator)
 
     found = client.get(f"/admin/clinic/auditevent/?q={patient.pk}").content.decode()
-    exported = client.post(
-        f"/admin/clinic/auditevent/?q={patient.pk}",
-        {
-            "action": "export_csv",
-            "select_across": "1",
-            "index": "0",
-            "_selected_action": list(AuditEvent.objects.values_list("pk", flat=True)),
-        },
-    )
+    exported = audit_csv_export(client, f"?q={patient.pk}")
 
     assert "patient.list" in found and "patient.view" in found
     rows = list(csv.reader(io.StringIO(exported.content.decode())))[1:]
