@@ -119,7 +119,7 @@ def residential(counselor):
     )
 
 
-# A group and its people: the counselor's group, a session of it and a patient on its roster.
+# A group and its people: the counselor's group, a session of it (and a later one) and a patient on its roster.
 
 
 @pytest.fixture
