@@ -109,7 +109,7 @@ class Target:
 def world(supervisor, counselor, group, session, later):
     """Two counselors' worlds: the counselor's group (tests/conftest.py) with two patients of the caseload on its
     roster, its session of an hour ago and a later one; a patient on another counselor's group; one not in care."""
-    superuser = UserFactory(role="administrator", is_staff=True, is_superuser=True)
+    superuser = UserFactory(role="administrator", is_staff=True, is_superuser=True)  # not the shared administrator
     members = MembershipFactory.create_batch(2, group=group, enrollment__patient__primary_counselor=counselor)
     outsider = MembershipFactory(group=TherapyGroupFactory()).patient  # on another counselor's group
     newcomer = PatientFactory(primary_counselor=counselor)  # not in care: the admit form
