@@ -4,6 +4,8 @@ assumes where it falls in the day, week or year: it travels to a stated instant,
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 CLINIC_ZONE = ZoneInfo("America/New_York")  # the default TIME_ZONE
 
 
@@ -19,6 +21,17 @@ def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     """The aware instant of a clinic-local wall-clock time on `day` (one that does not exist falls an hour later)."""
     moment = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=CLINIC_ZONE)
     return moment.astimezone(datetime.UTC).astimezone(CLINIC_ZONE)
+
+
+def monday(weeks_ago: int = 0) -> datetime.date:
+    """The Monday of the clinic's current ISO week (by the pinned clock), or of the week `weeks_ago` before it."""
+    today = timezone.localdate()
+    return today - datetime.timedelta(days=today.isoweekday() - 1, weeks=weeks_ago)
+
+
+def this_week(days: int, hour: int = 10) -> datetime.datetime:
+    """The aware instant of `hour` o'clock, clinic time, `days` after this week's Monday."""
+    return at(monday() + datetime.timedelta(days=days), hour)
 
 
 # An ordinary Wednesday morning, far from a daylight-saving change and the end of a year: the suite's clock.
@@ -41,3 +54,8 @@ EDGES = [
     "2027-01-01 00:15",  # Friday, still ISO week 2026-W53
     "2027-01-04 00:15",  # Monday of 2027-W01
 ]
+
+# Instants that some modules pin instead of ORDINARY, with `pytest.mark.time_machine(instant, tick=False)`:
+# the reminder emails' (a Wednesday morning), and the bad-input and fuzzing tests' (a Tuesday afternoon).
+REMINDER_MORNING = clinic_time("2027-03-10 10:00")
+BAD_INPUT_AFTERNOON = clinic_time("2026-03-10 15:00")

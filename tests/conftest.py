@@ -27,12 +27,17 @@ def require_service(available: bool, why: str) -> None:
 def _clinic_clock(request, settings):
     """Every test runs at a stated clinic-local instant (tests/clock.py), in the clinic's time zone, never at the
     real clock's; a module or a test moves it (the time_machine fixture, this fixture's traveller, or a
-    `_clinic_clock` of its own). Not where the clock is another process's too: the integration tests' Celery
-    workers and the browser tests' Chromium keep the real clock."""
+    `_clinic_clock` of its own), or states its own instant with `pytest.mark.time_machine(instant, tick=False)`.
+    Not where the clock is another process's too: the integration tests' Celery workers and the browser tests'
+    Chromium keep the real clock."""
     if {"integration", "browser"} & set(request.path.parts):
         yield None
         return
     settings.TIME_ZONE = CLINIC_ZONE.key
+    if request.node.get_closest_marker("time_machine"):
+        # time_machine's fixture, set up first, already stands at the marked instant; it also shifts it.
+        yield request.getfixturevalue("time_machine")
+        return
     with time_machine.travel(clinic_time(ORDINARY), tick=False) as traveller:
         yield traveller
 
@@ -114,7 +119,7 @@ def residential(counselor):
     )
 
 
-# A group and its people: the counselor's group, a session of it and a patient on its roster.
+# A group and its people: the counselor's group, a session of it (and a later one) and a patient on its roster.
 
 
 @pytest.fixture
@@ -130,6 +135,12 @@ def group(counselor):
 def session(group):
     """A session of the group that started an hour ago."""
     return GroupSessionFactory(group=group)
+
+
+@pytest.fixture
+def later(group):
+    """A session of the group two days from now."""
+    return GroupSessionFactory(group=group, starts_at=timezone.now() + datetime.timedelta(days=2))
 
 
 @pytest.fixture

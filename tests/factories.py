@@ -145,6 +145,17 @@ def caseload_patient(counselor, **enrollment_fields) -> Enrollment:
     return enrollment
 
 
+def attendees_with_notes(session, count: int, *, author, **note_fields) -> list[ProgressNote]:
+    """`count` new patients on the roster of the session's group, each present at it with a note by `author` (a
+    draft unless `signed=True`)."""
+    return [
+        ProgressNoteFactory(
+            attendance__session=session, attendance__enrollment=member.enrollment, author=author, **note_fields
+        )
+        for member in MembershipFactory.create_batch(count, group=session.group)
+    ]
+
+
 def book_counseling(*, acting_user, patient, counselor=None, **fields) -> list[TherapySession]:
     """Book through the service, as the front desk or a counselor would: unless told otherwise, a 50-minute
     individual session with the acting user at 10:00 a week after the suite's day (tests/clock.py), in Office 4."""

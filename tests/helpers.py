@@ -4,6 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from clinic.models import AuditEvent
+
 
 def queries_for_page(client, url: str) -> int:
     """How many SQL queries serving `url` takes; asserts the page loads."""
@@ -11,6 +13,19 @@ def queries_for_page(client, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200, response.status_code
     return len(queries)
+
+
+def audit_csv_export(client, query: str = ""):
+    """Post the audit trail's CSV export, run across every event the trail's list (filtered by `query`) shows."""
+    return client.post(
+        f"/admin/clinic/auditevent/{query}",
+        {
+            "action": "export_csv",
+            "select_across": "1",
+            "index": "0",
+            "_selected_action": list(AuditEvent.objects.values_list("pk", flat=True)),
+        },
+    )
 
 
 def race(*actions) -> list[str]:
@@ -70,10 +85,10 @@ def group_form(program, facilitator, **overrides):
 
 
 def booking_form(patient, counselor, **overrides):
-    """A 50-minute individual session the day after tomorrow at 10:00, once."""
+    """A 50-minute individual session the day after tomorrow at 10:00, once; for `patient` unless None (a chart's
+    form, which has no patient field)."""
     day = timezone.localdate() + datetime.timedelta(days=2)
-    return {
-        "patient": patient.pk,
+    form = {
         "counselor": counselor.pk,
         "kind": "individual",
         "day": day.isoformat(),
@@ -83,4 +98,23 @@ def booking_form(patient, counselor, **overrides):
         "video_link": "",
         "repeat_every_weeks": "0",
         "occurrences": "1",
+    }
+    if patient is not None:
+        form["patient"] = patient.pk
+    return form | overrides
+
+
+def registration_form(counselor, **overrides):
+    """A new patient, Dana Whitfield, for `counselor`'s caseload, with an intake today; the fields the admin's add
+    page and the staff app's registration share."""
+    return {
+        "legal_first_name": "Dana",
+        "legal_last_name": "Whitfield",
+        "preferred_name": "",
+        "date_of_birth": "1988-04-02",
+        "email": "dana@example.com",
+        "phone": "",
+        "primary_counselor": counselor.pk,
+        "intake_date": timezone.localdate().isoformat(),
+        "recommended_level": "2.1",
     } | overrides

@@ -1,11 +1,22 @@
 import contextlib
+import datetime
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from tests.conftest import require_service
+from tests.factories import (
+    PASSWORD,
+    EnrollmentFactory,
+    GroupSessionFactory,
+    MembershipFactory,
+    ProgressNoteFactory,
+    TherapyGroupFactory,
+    UserFactory,
+)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -69,3 +80,62 @@ def screenshot(page):
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    """Signs a user in through the sign-in page, with the factories' password; returns on the signed-in page."""
+
+    def sign_in(username: str):
+        page.goto(f"{live_server.url}/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("navigation", name="Main").wait_for()
+
+    return sign_in
+
+
+# The people and the day the browser tests walk through. The browser keeps the real clock (tests/conftest.py).
+
+
+@pytest.fixture
+def jordan():
+    """Jordan Lee, a counselor, who signs in as "jordan"."""
+    return UserFactory(username="jordan", role="counselor", first_name="Jordan", last_name="Lee")
+
+
+@pytest.fixture
+def clinic(jordan):
+    """Jordan's patient Whitfield in IOP - Day Track, on the roster of the IOP Morning Group: present at yesterday's
+    session, with a draft note, and expected at today's, which started half an hour ago. Okafor, another patient of
+    the program. Morgan, a supervisor, and Casey, front desk, sign in too."""
+    supervisor = UserFactory(username="morgan", role="supervisor", first_name="Morgan", last_name="Diaz")
+    UserFactory(username="casey", role="front_desk")
+    enrollment = EnrollmentFactory(
+        counselor=jordan,
+        patient__primary_counselor=jordan,
+        patient__legal_last_name="Whitfield",
+        program__name="IOP - Day Track",
+        program__level_of_care="2.1",
+    )
+    EnrollmentFactory(patient__legal_last_name="Okafor", program=enrollment.program)
+    group = TherapyGroupFactory(program=enrollment.program, facilitator=jordan, title="IOP Morning Group")
+    MembershipFactory(group=group, enrollment=enrollment)
+    yesterday = GroupSessionFactory(group=group, starts_at=timezone.now() - datetime.timedelta(days=1))
+    note = ProgressNoteFactory(
+        attendance__session=yesterday,
+        attendance__enrollment=enrollment,
+        author=jordan,
+        data="Shared a trigger.",
+        assessment="Insightful.",
+        plan="Practise urge surfing.",
+    )
+    session = GroupSessionFactory(group=group, starts_at=timezone.now() - datetime.timedelta(minutes=30))
+    return {
+        "supervisor": supervisor,
+        "counselor": jordan,
+        "patient": enrollment.patient,
+        "session": session,
+        "note": note,
+    }

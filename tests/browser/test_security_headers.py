@@ -1,15 +1,10 @@
 """The Content-Security-Policy in Chromium: no page breaks it, and what the moved scripts did still works."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from sessions.models import Attendance
-from tests.factories import EnrollmentFactory, GroupSessionFactory, MembershipFactory, TherapyGroupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -20,36 +15,10 @@ def violations(page):
     return seen
 
 
-@pytest.fixture
-def clinic():
-    supervisor = UserFactory(username="morgan", role="supervisor", first_name="Morgan", last_name="Diaz")
-    counselor = UserFactory(username="jordan", role="counselor", first_name="Jordan", last_name="Lee")
-    enrollment = EnrollmentFactory(
-        counselor=counselor,
-        patient__primary_counselor=counselor,
-        patient__legal_last_name="Whitfield",
-        program__name="IOP - Day Track",
-        program__level_of_care="2.1",
-    )
-    EnrollmentFactory(patient__legal_last_name="Okafor", program=enrollment.program)
-    group = TherapyGroupFactory(program=enrollment.program, facilitator=counselor, title="IOP Morning Group")
-    MembershipFactory(group=group, enrollment=enrollment)
-    session = GroupSessionFactory(group=group, starts_at=timezone.now() - datetime.timedelta(minutes=30))
-    return {"supervisor": supervisor, "counselor": counselor, "patient": enrollment.patient, "session": session}
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("navigation", name="Main").wait_for()
-
-
 def test_the_staff_pages_and_the_admin_break_no_content_security_policy(
-    page, live_server, clinic, violations, screenshot
+    page, live_server, sign_in, clinic, violations, screenshot
 ):
-    sign_in(page, live_server, "morgan")
+    sign_in("morgan")
     patient, session = clinic["patient"], clinic["session"]
 
     for path in [
@@ -79,8 +48,8 @@ def test_the_staff_pages_and_the_admin_break_no_content_security_policy(
     screenshot("census")
 
 
-def test_the_moved_scripts_still_work_under_the_policy(page, live_server, clinic, violations):
-    sign_in(page, live_server, "morgan")
+def test_the_moved_scripts_still_work_under_the_policy(page, live_server, sign_in, clinic, violations):
+    sign_in("morgan")
     patient, session = clinic["patient"], clinic["session"]
     requested = []
     page.on("request", lambda request: requested.append(request.url))

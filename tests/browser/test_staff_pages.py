@@ -7,48 +7,13 @@ from django.utils import timezone
 
 from clinic.clock import local_start
 from sessions.models import Attendance, ProgressNote
-from tests.factories import EnrollmentFactory, GroupSessionFactory, MembershipFactory, TherapyGroupFactory, UserFactory
+from tests.factories import EnrollmentFactory, GroupSessionFactory, MembershipFactory, TherapyGroupFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "correct horse battery"
 
 
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
-@pytest.fixture
-def clinic():
-    counselor = UserFactory(username="jordan", role="counselor", first_name="Jordan", last_name="Lee")
-    enrollment = EnrollmentFactory(
-        counselor=counselor,
-        patient__primary_counselor=counselor,
-        patient__legal_last_name="Whitfield",
-        program__name="IOP - Day Track",
-        program__level_of_care="2.1",
-    )
-    group = TherapyGroupFactory(program=enrollment.program, facilitator=counselor, title="IOP Morning Group")
-    member = MembershipFactory(group=group, enrollment=enrollment)
-    session = GroupSessionFactory(group=group, starts_at=timezone.now() - datetime.timedelta(days=1))
-    attendance = Attendance.objects.create(
-        session=session, patient=member.patient, enrollment=enrollment, status="present", minutes_attended=180
-    )
-    note = ProgressNote.objects.create(
-        attendance=attendance,
-        author=counselor,
-        data="Shared a trigger.",
-        assessment="Insightful.",
-        plan="Practise urge surfing.",
-    )
-    UserFactory(username="casey", role="front_desk")
-    return {"counselor": counselor, "patient": enrollment.patient, "note": note}
-
-
-def test_a_counselor_signs_in_sees_the_caseload_and_opens_the_chart(page, live_server, clinic, screenshot):
-    sign_in(page, live_server, "jordan")
+def test_a_counselor_signs_in_sees_the_caseload_and_opens_the_chart(page, sign_in, clinic, screenshot):
+    sign_in("jordan")
 
     caseload = page.locator("#caseload")
     caseload.get_by_text("Whitfield").wait_for()
@@ -62,8 +27,8 @@ def test_a_counselor_signs_in_sees_the_caseload_and_opens_the_chart(page, live_s
     screenshot("chart")
 
 
-def test_front_desk_cannot_open_a_note(page, live_server, clinic):
-    sign_in(page, live_server, "casey")
+def test_front_desk_cannot_open_a_note(page, live_server, sign_in, clinic):
+    sign_in("casey")
     page.get_by_role("link", name="Patients").click()
     page.get_by_role("link", name="Whitfield").click()
     page.get_by_role("heading", name="Level-of-care journey").wait_for()
@@ -74,26 +39,25 @@ def test_front_desk_cannot_open_a_note(page, live_server, clinic):
     assert response.status == 403
 
 
-def test_a_counselors_day_attendance_a_signed_note_and_a_step_down(page, live_server, screenshot):
-    counselor = UserFactory(username="jordan", role="counselor", first_name="Jordan", last_name="Lee")
+def test_a_counselors_day_attendance_a_signed_note_and_a_step_down(page, live_server, sign_in, jordan, screenshot):
     residential = EnrollmentFactory(
-        counselor=counselor,
-        patient__primary_counselor=counselor,
+        counselor=jordan,
+        patient__primary_counselor=jordan,
         patient__legal_last_name="Whitfield",
         program__name="Maple House",
         program__level_of_care="3.5",
     )
     EnrollmentFactory(program__name="IOP - Day Track", program__level_of_care="2.1")  # the program to step down to
-    group = TherapyGroupFactory(program=residential.program, facilitator=counselor, title="Process Group")
+    group = TherapyGroupFactory(program=residential.program, facilitator=jordan, title="Process Group")
     members = [MembershipFactory(group=group, enrollment=residential)] + [
-        MembershipFactory(group=group, enrollment__counselor=counselor, enrollment__program=residential.program)
+        MembershipFactory(group=group, enrollment__counselor=jordan, enrollment__program=residential.program)
         for _ in range(2)
     ]
     # Started half an hour ago, or at midnight when that was yesterday: the browser's clock is the real one, and the
     # dashboard lists today's sessions.
     today = local_start(timezone.localdate(), datetime.time(0))
     GroupSessionFactory(group=group, starts_at=max(timezone.now() - datetime.timedelta(minutes=30), today))
-    sign_in(page, live_server, "jordan")
+    sign_in("jordan")
 
     # Today's group, from the dashboard: the whole roster in one save, with a signed note for one.
     page.get_by_role("link", name="Process Group").click()

@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection, transaction
 from clinic.audit import audit_record
 from clinic.models import AuditEvent, AuditEventPatient
 from tests.factories import PASSWORD, PatientFactory, UserFactory
-from tests.helpers import queries_for_page
+from tests.helpers import audit_csv_export, queries_for_page
 
 pytestmark = pytest.mark.django_db
 
@@ -53,15 +53,7 @@ def test_an_administrator_filters_the_trail_and_exports_it_as_csv(client, admini
     client.force_login(administrator)
 
     filtered = client.get("/admin/clinic/auditevent/?q=7").content.decode()
-    response = client.post(
-        "/admin/clinic/auditevent/",
-        {
-            "action": "export_csv",
-            "select_across": "1",
-            "index": "0",
-            "_selected_action": list(AuditEvent.objects.values_list("pk", flat=True)),
-        },
-    )
+    response = audit_csv_export(client)
 
     assert "patient.view" in filtered
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -102,15 +94,7 @@ def test_the_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(client
         audit_record(actor=UserFactory(username=name), action="patient.view", patient_id=7)
     client.force_login(administrator)
 
-    response = client.post(
-        "/admin/clinic/auditevent/",
-        {
-            "action": "export_csv",
-            "select_across": "1",
-            "index": "0",
-            "_selected_action": list(AuditEvent.objects.values_list("pk", flat=True)),
-        },
-    )
+    response = audit_csv_export(client)
 
     users = {row[1] for row in csv.reader(io.StringIO(response.content.decode(), newline=""))}
     assert users >= {'\'=HYPERLINK("http://x")', "'+1+1", "'-2+3", "'@SUM(A1)", "'\tlead", "'\rlead", "plain-name"}

@@ -4,7 +4,7 @@ from clinic.models import AuditEvent
 from patients.models import Patient, mrn_is_valid
 from tests.clock import ORDINARY, clinic_time
 from tests.factories import EnrollmentFactory, PatientFactory, UserFactory
-from tests.helpers import queries_for_page
+from tests.helpers import queries_for_page, registration_form
 
 pytestmark = pytest.mark.django_db
 
@@ -13,20 +13,7 @@ def test_front_desk_registers_a_patient_in_the_admin(client, front_desk, counsel
     time_machine.move_to(clinic_time(ORDINARY), tick=False)  # after the intake date below
     client.force_login(front_desk)
 
-    response = client.post(
-        "/admin/patients/patient/add/",
-        {
-            "legal_first_name": "Dana",
-            "legal_last_name": "Whitfield",
-            "preferred_name": "",
-            "date_of_birth": "1988-04-02",
-            "email": "dana@example.com",
-            "phone": "",
-            "primary_counselor": counselor.pk,
-            "intake_date": "2026-11-02",
-            "recommended_level": "2.1",
-        },
-    )
+    response = client.post("/admin/patients/patient/add/", registration_form(counselor, intake_date="2026-11-02"))
 
     assert response.status_code == 302
     patient = Patient.objects.get()

@@ -3,7 +3,7 @@ import pytest
 from patients.models import Patient
 from programs.filters import PatientFilter
 from programs.services import enrollment_discharge
-from tests.factories import EnrollmentFactory, PatientFactory, ProgramFactory, UserFactory
+from tests.factories import EnrollmentFactory, PatientFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +33,7 @@ def test_it_filters_by_the_program_and_level_of_the_current_enrollment_only(supe
     assert found(level="3.5") == {in_residential}
 
 
-def test_it_filters_by_primary_counselor_and_by_whether_in_care():
-    counselor = UserFactory(role="counselor")
+def test_it_filters_by_primary_counselor_and_by_whether_in_care(counselor):
     mine = EnrollmentFactory(patient__primary_counselor=counselor).patient
     waiting = PatientFactory(primary_counselor=counselor)
 

@@ -5,21 +5,15 @@ import datetime
 import pytest
 from django.core import mail
 
-from clinic.clock import local_start
 from sessions.services.attendance import attendance_record
 from sessions.services.reminder_plan import reminders_plan
 from sessions.services.reminder_send import reminders_send_due
+from tests.clock import REMINDER_MORNING as NOW
 from tests.factories import GroupSessionFactory, MembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 NAME = 'D\'Andre & "Jo" <x>'
 ESCAPED = "D&#x27;Andre &amp; &quot;Jo&quot; &lt;x&gt;"
-NOW = local_start(datetime.date(2027, 3, 10), datetime.time(10))  # a Wednesday morning, clinic time
-
-
-@pytest.fixture(autouse=True)
-def _pinned_clock(time_machine):
-    time_machine.move_to(NOW, tick=False)
 
 
 def test_text_bodies_and_subjects_are_not_html_escaped_but_html_bodies_are(counselor, settings):

@@ -7,22 +7,16 @@ import pytest
 from django.core import mail, signing
 from django.test import Client
 
-from clinic.clock import local_start
 from clinic.models import AuditEvent
 from patients.services import patient_give_reminder_consent, patient_revoke_reminder_consent
 from sessions.emails import OPT_OUT_SALT, opt_out_token
 from sessions.services.reminder_plan import reminders_plan
 from sessions.services.reminder_send import reminders_send_due
+from tests.clock import REMINDER_MORNING as NOW
 from tests.factories import GroupSessionFactory, MembershipFactory
 
-pytestmark = pytest.mark.django_db
-NOW = local_start(datetime.date(2027, 3, 10), datetime.time(10))  # a Wednesday morning, clinic time
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 ONE_CLICK = "List-Unsubscribe=One-Click"  # the body RFC 8058 mail clients POST
-
-
-@pytest.fixture(autouse=True)
-def _pinned_clock(time_machine):
-    time_machine.move_to(NOW, tick=False)
 
 
 @pytest.fixture

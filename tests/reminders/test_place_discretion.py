@@ -5,21 +5,19 @@ import datetime
 import pytest
 from django.core import mail
 
-from clinic.clock import local_start
 from clinic.discretion import revealing_word
 from sessions.emails import opt_out_token
 from sessions.models import Reminder
 from sessions.services.reminder_plan import reminders_plan
 from sessions.services.reminder_send import reminders_send_due
+from tests.clock import REMINDER_MORNING as NOW
 from tests.factories import GroupSessionFactory, MembershipFactory
 
-pytestmark = pytest.mark.django_db
-NOW = local_start(datetime.date(2027, 3, 10), datetime.time(10))  # a Wednesday morning, clinic time
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 
 
 @pytest.fixture(autouse=True)
-def _pinned_clock(time_machine, settings):
-    time_machine.move_to(NOW, tick=False)
+def _discreet_settings(settings):
     settings.CLINIC_DISCREET_NAME, settings.CLINIC_PHONE = "Harbor Light Health", "(555) 010-2400"
 
 

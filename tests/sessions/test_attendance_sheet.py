@@ -13,24 +13,21 @@ from sessions.selectors.attendance_sheet import attendance_sheet_for
 from sessions.services.attendance import BulkAttendanceError, Entry
 from sessions.services.attendance_sheet import SheetNote, attendance_sheet_save
 from sessions.services.common import SessionError
-from tests.factories import GroupSessionFactory, MembershipFactory, TherapyGroupFactory, UserFactory
+from tests.factories import (
+    GroupSessionFactory,
+    MembershipFactory,
+    TherapyGroupFactory,
+    UserFactory,
+    attendees_with_notes,
+)
 
 pytestmark = pytest.mark.django_db
 DAP = {"data": "Named two triggers.", "assessment": "Insight growing.", "plan": "Practice urge surfing."}
 
 
 @pytest.fixture
-def group(counselor):
-    return TherapyGroupFactory(facilitator=counselor, duration_minutes=180)
-
-
-@pytest.fixture
-def session(group):
-    return GroupSessionFactory(group=group)
-
-
-@pytest.fixture
 def members(group):
+    """Two patients on the roster of the counselor's group (tests/conftest.py)."""
     return MembershipFactory.create_batch(2, group=group)
 
 
@@ -155,26 +152,15 @@ def test_the_sheet_lists_the_roster_by_last_name_with_what_was_recorded(counselo
     assert sheet.row(late.pk).note is None and sheet.narrative.text == "Topic"
 
 
-def test_the_sheet_runs_the_same_queries_for_2_and_40_rows(counselor, session, group):
-    def fill(n):
-        for member in MembershipFactory.create_batch(n, group=group):
-            attendance = Attendance.objects.create(
-                session=session,
-                patient=member.patient,
-                enrollment=member.enrollment,
-                status="present",
-                minutes_attended=180,
-            )
-            ProgressNote.objects.create(attendance=attendance, author=counselor, **DAP)
-
+def test_the_sheet_runs_the_same_queries_for_2_and_40_rows(counselor, session):
     def queries():
         with CaptureQueriesContext(connection) as captured:
             sheet = attendance_sheet_for(session)
             [(row.note.author, row.patient.mrn) for row in sheet.rows]
         return len(captured)
 
-    fill(2)
+    attendees_with_notes(session, 2, author=counselor, **DAP)
     with_two = queries()
-    fill(38)
+    attendees_with_notes(session, 38, author=counselor, **DAP)
 
     assert queries() == with_two

@@ -6,9 +6,14 @@ from django.utils import timezone
 from clinic.clock import local_start
 from sessions.models import Attendance
 from sessions.selectors import billing_days
-from sessions.services.counseling import counseling_book
 from tests.clock import TODAY
-from tests.factories import AttendanceFactory, GroupSessionFactory, MembershipFactory, TherapyGroupFactory
+from tests.factories import (
+    AttendanceFactory,
+    GroupSessionFactory,
+    MembershipFactory,
+    TherapyGroupFactory,
+    book_counseling,
+)
 
 pytestmark = pytest.mark.django_db
 DAY = TODAY - datetime.timedelta(days=2)  # the conftest's clock
@@ -62,15 +67,11 @@ def test_a_residential_day_is_not_an_iop_day(counselor):
 
 def test_booked_counseling_appears_only_once_attended(counselor):
     member = MembershipFactory(enrollment__counselor=counselor)
-    counseling_book(
+    book_counseling(
         acting_user=counselor,
         patient=member.patient,
-        counselor=counselor,
-        kind="individual",
         day=timezone.localdate() + datetime.timedelta(days=1),
-        at=datetime.time(10),
         duration_minutes=45,
-        location="Office",
     )
 
     assert billing_days(first=DAY, last=timezone.localdate() + datetime.timedelta(days=2)) == []

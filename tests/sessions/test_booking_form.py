@@ -3,33 +3,18 @@ import inspect
 
 import pytest
 from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget
-from django.utils import timezone
 
 from patients.models import Patient
 from sessions.forms import BookingForm
 from sessions.services.counseling import counseling_book
 from tests.factories import EnrollmentFactory, UserFactory
+from tests.helpers import booking_form
 
 pytestmark = pytest.mark.django_db
 
 
-def data(counselor, **more):
-    day = timezone.localdate() + datetime.timedelta(days=2)
-    return {
-        "kind": "family",
-        "counselor": counselor.pk,
-        "day": day.isoformat(),
-        "at": "10:00",
-        "duration_minutes": "50",
-        "location": "Office 4",
-        "video_link": "",
-        "repeat_every_weeks": "0",
-        "occurrences": "1",
-    } | more
-
-
 def test_on_a_chart_the_form_has_no_patient_field_and_gives_the_service_its_arguments(counselor):
-    form = BookingForm(data(counselor))
+    form = BookingForm(booking_form(None, counselor, kind="family"))
 
     assert list(form.fields)[:3] == ["kind", "counselor", "day"]
     assert form.is_valid(), form.errors
@@ -42,8 +27,8 @@ def test_given_patients_the_form_chooses_among_them_only(counselor):
     mine, other = EnrollmentFactory().patient, EnrollmentFactory().patient
     patients = Patient.objects.filter(pk=mine.pk)
 
-    chosen = BookingForm(data(counselor, patient=mine.pk), patients=patients)
-    refused = BookingForm(data(counselor, patient=other.pk), patients=patients)
+    chosen = BookingForm(booking_form(mine, counselor, kind="family"), patients=patients)
+    refused = BookingForm(booking_form(other, counselor, kind="family"), patients=patients)
 
     assert chosen.is_valid() and chosen.cleaned_data["patient"] == mine
     assert not refused.is_valid() and "patient" in refused.errors

@@ -1,7 +1,7 @@
 import pytest
 
 from sessions.selectors import patients_search
-from tests.factories import EnrollmentFactory, MembershipFactory, PatientFactory, TherapyGroupFactory, UserFactory
+from tests.factories import EnrollmentFactory, MembershipFactory, PatientFactory, TherapyGroupFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +24,7 @@ def test_each_patient_comes_with_the_program_and_level_in_care_in_name_order(sup
     assert rows == [("Abe", None, None), ("Zed", "IOP", "2.1")]
 
 
-def test_the_form_shows_the_filters_given(supervisor):
-    counselor = UserFactory(role="counselor")
-
+def test_the_form_shows_the_filters_given(supervisor, counselor):
     form = patients_search(user=supervisor, params={"counselor": str(counselor.pk), "status": "nope"}).form
 
     assert form["counselor"].value() == str(counselor.pk) and "status" in form.errors

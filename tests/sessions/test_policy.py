@@ -69,14 +69,13 @@ def booked_session(patient, facilitator) -> TherapySession:
 
 
 @pytest.fixture
-def people(counselor):
-    colleague = UserFactory(role="counselor")
+def people(counselor, other_counselor, supervisor, front_desk, administrator):
     return {
         "facilitator": counselor,
-        "colleague": colleague,
-        "supervisor": UserFactory(role="supervisor"),
-        "front desk": UserFactory(role="front_desk"),
-        "administrator": UserFactory(role="administrator"),
+        "colleague": other_counselor,
+        "supervisor": supervisor,
+        "front desk": front_desk,
+        "administrator": administrator,
         "superuser": UserFactory(role="supervisor", is_superuser=True),
     }
 

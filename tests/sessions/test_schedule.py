@@ -1,12 +1,10 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 
-from clinic.clock import local_start, week_start
 from sessions.models import Attendance
 from sessions.selectors import schedule_week, session_page
-from tests.clock import EDGES, clinic_time
+from tests.clock import EDGES, clinic_time, monday, this_week
 from tests.factories import (
     EnrollmentFactory,
     GroupSessionFactory,
@@ -25,14 +23,6 @@ def _clinic_clock(request, time_machine):
     time_machine.move_to(clinic_time(request.param), tick=False)
 
 
-def monday():
-    return week_start(timezone.localdate())
-
-
-def at(days, hour=10):
-    return local_start(monday() + datetime.timedelta(days=days), datetime.time(hour))
-
-
 def booked(counselor, day, hour=10):
     """An individual session with `counselor`, booked by the front desk, of a patient of another caseload."""
     patient = EnrollmentFactory(counselor=UserFactory(role="counselor")).patient
@@ -43,8 +33,8 @@ def booked(counselor, day, hour=10):
 
 
 def test_the_week_runs_monday_to_sunday_and_files_each_session_under_its_local_day(supervisor):
-    first, last = GroupSessionFactory(starts_at=at(0, 0)), GroupSessionFactory(starts_at=at(6, 23))
-    GroupSessionFactory(starts_at=at(7, 0))  # next Monday
+    first, last = GroupSessionFactory(starts_at=this_week(0, 0)), GroupSessionFactory(starts_at=this_week(6, 23))
+    GroupSessionFactory(starts_at=this_week(7, 0))  # next Monday
 
     week = schedule_week(supervisor, day=monday() + datetime.timedelta(days=3))
 
@@ -55,8 +45,8 @@ def test_the_week_runs_monday_to_sunday_and_files_each_session_under_its_local_d
 
 
 def test_it_shows_one_counselors_or_one_programs_sessions(supervisor, counselor):
-    mine = GroupSessionFactory(group__facilitator=counselor, starts_at=at(1))
-    other = GroupSessionFactory(starts_at=at(2))
+    mine = GroupSessionFactory(group__facilitator=counselor, starts_at=this_week(1))
+    other = GroupSessionFactory(starts_at=this_week(2))
 
     by_counselor = schedule_week(supervisor, day=monday(), counselor=counselor)
     by_program = schedule_week(supervisor, day=monday(), program=other.program)
@@ -78,7 +68,7 @@ def test_a_patient_outside_the_users_scope_is_not_named(counselor, supervisor):
 
 def test_only_clinicians_learn_how_many_attended(counselor, front_desk):
     member = MembershipFactory(group__facilitator=counselor)
-    session = GroupSessionFactory(group=member.group, starts_at=at(0), status="held")
+    session = GroupSessionFactory(group=member.group, starts_at=this_week(0), status="held")
     Attendance.objects.create(
         session=session, patient=member.patient, enrollment=member.enrollment, status="present", minutes_attended=180
     )
@@ -102,7 +92,7 @@ def test_the_week_runs_the_same_queries_for_2_and_40_sessions(supervisor, counse
 
 def test_the_session_page_names_only_the_patients_in_scope(counselor, other_counselor):
     group = TherapyGroupFactory(facilitator=other_counselor)
-    session = GroupSessionFactory(group=group, starts_at=at(0))
+    session = GroupSessionFactory(group=group, starts_at=this_week(0))
     mine = MembershipFactory(group=group, enrollment__patient__primary_counselor=counselor).patient
     MembershipFactory.create_batch(2, group=group)
 
@@ -113,7 +103,7 @@ def test_the_session_page_names_only_the_patients_in_scope(counselor, other_coun
 
 
 def test_the_session_page_of_no_session_is_none_and_attendance_is_for_clinicians(front_desk):
-    session = GroupSessionFactory(starts_at=at(0))
+    session = GroupSessionFactory(starts_at=this_week(0))
 
     assert session_page(front_desk, pk=session.pk + 1) is None
     assert session_page(front_desk, pk=session.pk).attended is None
@@ -121,7 +111,7 @@ def test_the_session_page_of_no_session_is_none_and_attendance_is_for_clinicians
 
 def test_the_session_page_runs_the_same_queries_for_2_and_40_expected(supervisor, django_assert_num_queries):
     group = TherapyGroupFactory(capacity=50)
-    session = GroupSessionFactory(group=group, starts_at=at(0))
+    session = GroupSessionFactory(group=group, starts_at=this_week(0))
     MembershipFactory.create_batch(2, group=group)
     with django_assert_num_queries(4):  # the session, its roster, the patients named, how many attended
         assert len(session_page(supervisor, pk=session.pk).patients) == 2

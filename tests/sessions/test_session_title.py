@@ -5,8 +5,7 @@ from django.utils import timezone
 
 from patients.models import Patient
 from sessions.models import TherapyGroup, TherapySession
-from sessions.services.counseling import counseling_book
-from tests.factories import EnrollmentFactory, GroupSessionFactory, TherapyGroupFactory
+from tests.factories import EnrollmentFactory, GroupSessionFactory, TherapyGroupFactory, book_counseling
 
 
 def test_a_group_session_is_called_by_its_groups_title():
@@ -42,15 +41,12 @@ def test_the_titles_cost_no_query_once_group_and_patient_are_selected(django_ass
 def test_staff_pages_call_a_session_by_its_title(client, supervisor):
     group_session = GroupSessionFactory(group=TherapyGroupFactory(title="Relapse Prevention AM"))
     enrollment = EnrollmentFactory(patient__legal_first_name="Ana", patient__legal_last_name="Diaz")
-    [check_in] = counseling_book(
+    [check_in] = book_counseling(
         acting_user=supervisor,
         patient=enrollment.patient,
-        counselor=supervisor,
         kind="check_in",
         day=timezone.localdate() + datetime.timedelta(days=1),
-        at=datetime.time(10),
         duration_minutes=15,
-        location="Office 4",
     )
     client.force_login(supervisor)
 

@@ -4,12 +4,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from clinic.clock import local_start, week_start
+from clinic.clock import local_start
 from programs.models import Enrollment
 from sessions.selectors import weekly_hours
-from tests.clock import EDGES, clinic_time
+from tests.clock import EDGES, clinic_time, monday
 from tests.factories import AttendanceFactory, EnrollmentFactory, GroupSessionFactory, TherapyGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,10 +19,6 @@ def _clinic_clock(request, time_machine):
     """ISO weeks in clinic time, measured at each edge instant: around midnight, across both daylight-saving
     nights and through 2026's week 53 into 2027."""
     time_machine.move_to(clinic_time(request.param), tick=False)
-
-
-def monday(weeks_ago):
-    return week_start(timezone.localdate()) - datetime.timedelta(weeks=weeks_ago)
 
 
 def attend(enrollment, group, day, minutes=180):

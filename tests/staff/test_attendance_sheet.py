@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from sessions.models import Attendance, ProgressNote, Reminder
-from tests.factories import GroupSessionFactory, MembershipFactory, UserFactory
+from tests.factories import GroupSessionFactory, MembershipFactory, attendees_with_notes
 from tests.helpers import queries_for_page
 
 pytestmark = pytest.mark.django_db
@@ -109,8 +109,8 @@ def test_a_session_that_has_not_started_is_refused(client, counselor, group):
     assert not Attendance.objects.exists()
 
 
-def test_only_the_facilitator_and_supervisors_open_the_sheet(client, session, supervisor, front_desk):
-    for user, status in ((UserFactory(role="counselor"), 404), (front_desk, 404), (supervisor, 200)):
+def test_only_the_facilitator_and_supervisors_open_the_sheet(client, session, other_counselor, supervisor, front_desk):
+    for user, status in ((other_counselor, 404), (front_desk, 404), (supervisor, 200)):
         client.force_login(user)
         assert client.get(url(session)).status_code == status
 
@@ -118,22 +118,9 @@ def test_only_the_facilitator_and_supervisors_open_the_sheet(client, session, su
 def test_the_sheet_runs_the_same_queries_for_2_and_12_attendees(client, counselor, session, group):
     client.force_login(counselor)
 
-    def fill(n):
-        for member in MembershipFactory.create_batch(n, group=group):
-            attendance = Attendance.objects.create(
-                session=session,
-                patient=member.patient,
-                enrollment=member.enrollment,
-                status="present",
-                minutes_attended=180,
-            )
-            ProgressNote.objects.create(
-                attendance=attendance, author=counselor, data="d", assessment="a", plan="p", signed_at=timezone.now()
-            )
-
-    fill(2)
+    attendees_with_notes(session, 2, author=counselor, signed=True)
     with_two = queries_for_page(client, url(session))
-    fill(10)
+    attendees_with_notes(session, 10, author=counselor, signed=True)
 
     assert queries_for_page(client, url(session)) == with_two
 

@@ -1,9 +1,7 @@
 """Ordinary bad input gets a clear message and changes nothing: never a server error. Each case here answered 500
 before (the NUL and over-long ones on PostgreSQL; on SQLite they were stored)."""
 
-import datetime
 import html
-import zoneinfo
 from urllib.parse import quote
 
 import pytest
@@ -11,21 +9,10 @@ from axes.models import AccessAttempt
 from django.conf import settings as django_settings
 
 from sessions.models import Attendance, GroupNarrative, ProgressNote, TherapySession
-from tests.factories import GroupSessionFactory, MembershipFactory, TherapyGroupFactory, UserFactory
+from tests.clock import BAD_INPUT_AFTERNOON
+from tests.factories import PASSWORD, MembershipFactory, TherapyGroupFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-NOW = datetime.datetime(2026, 3, 10, 15, 0, tzinfo=zoneinfo.ZoneInfo("America/New_York"))  # a Tuesday afternoon
-
-
-@pytest.fixture(autouse=True)
-def _clock(time_machine):
-    time_machine.move_to(NOW, tick=False)
-
-
-@pytest.fixture
-def later(group):
-    return GroupSessionFactory(group=group, starts_at=NOW + datetime.timedelta(days=2))
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(BAD_INPUT_AFTERNOON, tick=False)]
 
 
 def sheet(session):
@@ -92,7 +79,7 @@ def test_a_nul_in_a_query_parameter_is_a_clear_400(client, supervisor, url):
 def test_a_nul_in_a_sign_in_is_refused_and_not_counted(client):
     UserFactory(username="dana")
 
-    response = client.post("/login/", {"username": "dana\x00", "password": "correct horse battery"})
+    response = client.post("/login/", {"username": "dana\x00", "password": PASSWORD})
 
     assert response.status_code == 400 and "null character" in text(response)
     assert not AccessAttempt.objects.exists()

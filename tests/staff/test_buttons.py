@@ -1,7 +1,6 @@
 """A button never shows for an action the service would refuse: for each one, a user the policy refuses does not
 see it (and is refused if they try), and a user it allows does."""
 
-import datetime
 import re
 from pathlib import Path
 
@@ -58,13 +57,12 @@ def test_book_shows_to_any_role_for_a_patient_in_care_only(client, counselor, fr
     assert "Book a session" not in page(client, front_desk, f"/patients/{not_in_care.pk}/")
 
 
-def test_consent_buttons_show_to_whoever_may_see_the_patient(client, counselor, front_desk, in_care):
+def test_consent_buttons_show_to_whoever_may_see_the_patient(client, counselor, other_counselor, front_desk, in_care):
     chart = f"/patients/{in_care.patient_id}/"
-    colleague = UserFactory(role="counselor")
 
     assert "Record reminder consent" in page(client, front_desk, chart)
     assert "Record reminder consent" in page(client, counselor, chart)
-    client.force_login(colleague)
+    client.force_login(other_counselor)
     assert client.get(chart).status_code == 404
     assert client.post(f"{chart}consent/", {"action": "give"}).status_code == 404
 
@@ -81,15 +79,14 @@ def test_only_clinicians_see_resolve_review(client, counselor, front_desk, in_ca
     assert review.resolved_at is None
 
 
-def test_the_cancel_form_shows_to_whoever_may_cancel_the_session(client, counselor, front_desk, supervisor):
-    session = GroupSessionFactory(
-        group__facilitator=counselor, facilitator=counselor, starts_at=timezone.now() + datetime.timedelta(days=2)
-    )
-    url = f"/sessions/{session.pk}/"
+def test_the_cancel_form_shows_to_whoever_may_cancel_the_session(
+    client, counselor, other_counselor, front_desk, supervisor, later
+):
+    url = f"/sessions/{later.pk}/"
 
     for allowed in (counselor, front_desk, supervisor):
         assert "Cancel session" in page(client, allowed, url)
-    assert "Cancel session" not in page(client, UserFactory(role="counselor"), url)
+    assert "Cancel session" not in page(client, other_counselor, url)
     refused = client.post(f"{url}cancel/", {"reason": "Snow day"}, follow=True)
     assert "Counselors cancel their own sessions" in refused.content.decode()
 
@@ -100,13 +97,14 @@ def test_a_held_session_has_no_cancel_form(client, supervisor):
     assert "Cancel session" not in page(client, supervisor, f"/sessions/{session.pk}/")
 
 
-def test_the_attendance_link_shows_to_whoever_may_run_the_session(client, counselor, supervisor, front_desk):
-    session = GroupSessionFactory(group__facilitator=counselor, facilitator=counselor)
+def test_the_attendance_link_shows_to_whoever_may_run_the_session(
+    client, counselor, other_counselor, supervisor, front_desk, session
+):
     url = f"/sessions/{session.pk}/"
 
     for allowed in (counselor, supervisor):
         assert "Attendance and notes" in page(client, allowed, url)
-    for refused in (UserFactory(role="counselor"), front_desk, UserFactory(role="supervisor", is_superuser=True)):
+    for refused in (other_counselor, front_desk, UserFactory(role="supervisor", is_superuser=True)):
         assert "Attendance and notes" not in page(client, refused, url)
         assert client.get(f"{url}attendance/").status_code == 404
 

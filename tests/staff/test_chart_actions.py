@@ -4,7 +4,7 @@ from programs.models import Enrollment, Transition
 from sessions.models import TherapySession
 from tests.clock import ORDINARY, clinic_time
 from tests.factories import EnrollmentFactory, PatientFactory, ProgramFactory
-from tests.helpers import queries_for_page
+from tests.helpers import queries_for_page, registration_form
 
 pytestmark = pytest.mark.django_db
 TODAY = clinic_time(ORDINARY).date().isoformat()  # the conftest's clock
@@ -173,18 +173,7 @@ def test_the_action_pages_run_the_same_queries_for_2_and_40_programs_and_staff(c
 
 
 def registration(counselor, **overrides):
-    return {
-        "legal_first_name": "Dana",
-        "legal_last_name": "Whitfield",
-        "preferred_name": "",
-        "date_of_birth": "1988-04-02",
-        "email": "dana@example.com",
-        "phone": "",
-        "primary_counselor": counselor.pk,
-        "intake_date": TODAY,
-        "recommended_level": "2.1",
-        "reminder_consent": "on",
-    } | overrides
+    return registration_form(counselor, reminder_consent="on") | overrides
 
 
 def test_front_desk_registers_a_patient_in_the_staff_app(client, front_desk, counselor):

@@ -9,12 +9,10 @@ refused (400) and, like any 400, change nothing. On PostgreSQL, where psycopg re
 import dataclasses
 import datetime
 import os
-import zoneinfo
 from collections.abc import Callable
 from urllib.parse import quote_plus
 
 import pytest
-import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,9 +21,9 @@ from patients.models import ASAM_DIMENSIONS, Patient
 from programs.models import Enrollment, Transition
 from sessions.emails import opt_out_token
 from sessions.models import AbsenceReview, Attendance, GroupNarrative, ProgressNote, TherapySession
+from tests.clock import BAD_INPUT_AFTERNOON
 from tests.factories import (
-    EnrollmentFactory,
-    GroupSessionFactory,
+    PASSWORD,
     MembershipFactory,
     PatientFactory,
     ProgramFactory,
@@ -33,7 +31,12 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+# The clock stays pinned for the whole test, every example of it.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db,
+    pytest.mark.time_machine(BAD_INPUT_AFTERNOON, tick=False),
+]
 
 FUZZ = settings(
     max_examples=25,
@@ -42,7 +45,6 @@ FUZZ = settings(
     derandomize=os.environ.get("CI", "").lower() in ("1", "true", "yes"),  # CI replays the same examples
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-NOW = datetime.datetime(2026, 3, 10, 15, 0, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
 
 NASTY = st.one_of(
     st.just(""),
@@ -104,39 +106,27 @@ class Target:
 
 
 @pytest.fixture
-def world(db):
-    """Two counselors' worlds; the clock stays pinned for the whole test."""
-    with time_machine.travel(NOW, tick=False):
-        supervisor = UserFactory(role="supervisor")
-        counselor = UserFactory(role="counselor")
-        administrator = UserFactory(role="administrator", is_staff=True, is_superuser=True)
-        program, other_program = ProgramFactory(), ProgramFactory()
-        group = TherapyGroupFactory(program=program, facilitator=counselor)
-        session = GroupSessionFactory(group=group)
-        later = GroupSessionFactory(group=group, starts_at=NOW + datetime.timedelta(days=2))
-        members = [
-            MembershipFactory(
-                group=group,
-                enrollment=EnrollmentFactory(program=program, patient=PatientFactory(primary_counselor=counselor)),
-            )
-            for _ in range(2)
-        ]
-        outsider = MembershipFactory(group=TherapyGroupFactory()).patient  # on another counselor's group
-        newcomer = PatientFactory(primary_counselor=counselor)  # not in care: the admit form
-        review = AbsenceReview.objects.create(enrollment=members[0].enrollment, unexcused_absences=3)
-        yield {
-            "users": {"supervisor": supervisor, "counselor": counselor, "administrator": administrator},
-            "program": program,
-            "other_program": other_program,
-            "group": group,
-            "session": session,
-            "later": later,
-            "p1": members[0].patient,
-            "p2": members[1].patient,
-            "outsider": outsider,
-            "newcomer": newcomer,
-            "review": review,
-        }
+def world(supervisor, counselor, group, session, later):
+    """Two counselors' worlds: the counselor's group (tests/conftest.py) with two patients of the caseload on its
+    roster, its session of an hour ago and a later one; a patient on another counselor's group; one not in care."""
+    superuser = UserFactory(role="administrator", is_staff=True, is_superuser=True)  # not the shared administrator
+    members = MembershipFactory.create_batch(2, group=group, enrollment__patient__primary_counselor=counselor)
+    outsider = MembershipFactory(group=TherapyGroupFactory()).patient  # on another counselor's group
+    newcomer = PatientFactory(primary_counselor=counselor)  # not in care: the admit form
+    review = AbsenceReview.objects.create(enrollment=members[0].enrollment, unexcused_absences=3)
+    return {
+        "users": {"supervisor": supervisor, "counselor": counselor, "administrator": superuser},
+        "program": group.program,
+        "other_program": ProgramFactory(),
+        "group": group,
+        "session": session,
+        "later": later,
+        "p1": members[0].patient,
+        "p2": members[1].patient,
+        "outsider": outsider,
+        "newcomer": newcomer,
+        "review": review,
+    }
 
 
 def _ids(w, *keys):
@@ -273,7 +263,7 @@ TARGETS = {
         "post",
         lambda w: "/password/",
         lambda w: {
-            "old_password": ["correct horse battery"],
+            "old_password": [PASSWORD],
             "new_password1": ["a long new passphrase 42"],
             "new_password2": ["a long new passphrase 42"],
         },
@@ -285,7 +275,7 @@ TARGETS = {
         lambda w: "/login/",
         lambda w: {
             "username": [w["users"]["counselor"].username],
-            "password": ["correct horse battery"],
+            "password": [PASSWORD],
             "next": ["/"],
         },
         roles=("anonymous",),

@@ -1,40 +1,33 @@
 """Every staff page that shows patients writes one audit row naming them, so "who saw patient X" finds lists too."""
 
 import datetime
-import zoneinfo
 
 import pytest
 
 from clinic.models import AuditEvent
 from sessions.models import AbsenceReview
-from sessions.services.counseling import counseling_book
-from tests.factories import EnrollmentFactory, GroupSessionFactory, MembershipFactory, PatientFactory, UserFactory
-from tests.helpers import queries_for_page
+from tests.clock import clinic_time
+from tests.factories import (
+    EnrollmentFactory,
+    GroupSessionFactory,
+    MembershipFactory,
+    PatientFactory,
+    UserFactory,
+    book_counseling,
+)
+from tests.helpers import audit_csv_export, queries_for_page
 
-pytestmark = pytest.mark.django_db
-
-# A Wednesday morning, clinic time.
-NOW = datetime.datetime(2026, 3, 4, 9, 0, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
+NOW = clinic_time("2026-03-04 09:00")  # a Wednesday morning
 TODAY = NOW.date()
 MONDAY = datetime.date(2026, 3, 2)
-
-
-@pytest.fixture(autouse=True)
-def _clock(time_machine):
-    time_machine.move_to(NOW, tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 
 
 def book(counselor, enrollment, day=TODAY, hour=15):
     """Front desk books the session: the counselor may see a patient of a colleague's caseload this way."""
-    return counseling_book(
-        acting_user=UserFactory(role="front_desk"),
-        patient=enrollment.patient,
-        counselor=counselor,
-        kind="individual",
-        day=day,
-        at=datetime.time(hour),
-        duration_minutes=50,
-        location="Office 3",
+    front_desk = UserFactory(role="front_desk")
+    return book_counseling(
+        acting_user=front_desk, patient=enrollment.patient, counselor=counselor, day=day, at=datetime.time(hour)
     )[0]
 
 
@@ -44,12 +37,14 @@ def shown(action):
     return event, set(event.patients.values_list("patient_id", flat=True))
 
 
-def test_the_dashboard_writes_one_row_naming_the_caseload_todays_sessions_and_reviews(client, counselor):
+def test_the_dashboard_writes_one_row_naming_the_caseload_todays_sessions_and_reviews(
+    client, counselor, other_counselor
+):
     mine = [EnrollmentFactory(counselor=counselor, patient__primary_counselor=counselor) for _ in range(2)]
     booked_today = EnrollmentFactory()
     book(counselor, booked_today)
     AbsenceReview.objects.create(enrollment=mine[0], unexcused_absences=3)
-    colleagues = EnrollmentFactory(counselor=UserFactory(role="counselor"))
+    colleagues = EnrollmentFactory(counselor=other_counselor)
     client.force_login(counselor)
 
     page = client.get("/", REMOTE_ADDR="10.1.2.3").content.decode()
@@ -73,12 +68,11 @@ def test_search_results_write_one_row_naming_the_patients_on_the_page(client, su
     assert event.detail == {"page": 2}
 
 
-def test_the_schedule_names_only_the_patients_whose_names_it_shows(client, counselor):
+def test_the_schedule_names_only_the_patients_whose_names_it_shows(client, counselor, other_counselor):
     mine = EnrollmentFactory(counselor=counselor, patient__primary_counselor=counselor)
-    colleague = UserFactory(role="counselor")
-    theirs = EnrollmentFactory(counselor=colleague, patient__legal_last_name="Whitfield")
+    theirs = EnrollmentFactory(counselor=other_counselor, patient__legal_last_name="Whitfield")
     book(counselor, mine)
-    book(colleague, theirs)
+    book(other_counselor, theirs)
     client.force_login(counselor)
 
     page = client.get(f"/schedule/?week={MONDAY.isoformat()}").content.decode()
@@ -89,8 +83,8 @@ def test_the_schedule_names_only_the_patients_whose_names_it_shows(client, couns
     assert event.detail == {"week": "2026-03-02"}
 
 
-def test_the_session_page_names_the_roster_the_user_may_see(client, counselor):
-    session = GroupSessionFactory(group__facilitator=UserFactory(role="counselor"))
+def test_the_session_page_names_the_roster_the_user_may_see(client, counselor, other_counselor):
+    session = GroupSessionFactory(group__facilitator=other_counselor)
     visible = MembershipFactory(group=session.group, enrollment__patient__primary_counselor=counselor)
     hidden = MembershipFactory(group=session.group)
     client.force_login(counselor)
@@ -115,15 +109,7 @@ def test_the_audit_trail_of_a_patient_finds_the_lists_that_showed_them(client, a
     client.force_login(administrator)
 
     found = client.get(f"/admin/clinic/auditevent/?q={patient.pk}").content.decode()
-    exported = client.post(
-        f"/admin/clinic/auditevent/?q={patient.pk}",
-        {
-            "action": "export_csv",
-            "select_across": "1",
-            "index": "0",
-            "_selected_action": list(AuditEvent.objects.values_list("pk", flat=True)),
-        },
-    )
+    exported = audit_csv_export(client, f"?q={patient.pk}")
 
     assert "patient.list" in found and "patient.view" in found
     rows = list(csv.reader(io.StringIO(exported.content.decode())))[1:]

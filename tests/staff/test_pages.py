@@ -12,7 +12,6 @@ from tests.factories import (
     GroupSessionFactory,
     PatientFactory,
     ProgressNoteFactory,
-    UserFactory,
     caseload_patient,
 )
 from tests.helpers import queries_for_page
@@ -34,9 +33,9 @@ def test_the_dashboard_lists_the_counselors_caseload_with_its_flags(client, coun
     assert "day 21" in page  # admitted 20 days ago
 
 
-def test_a_supervisor_switches_between_counselors_and_all(client, supervisor, counselor):
+def test_a_supervisor_switches_between_counselors_and_all(client, supervisor, counselor, other_counselor):
     mine = caseload_patient(counselor)
-    other = EnrollmentFactory(counselor=UserFactory())
+    other = EnrollmentFactory(counselor=other_counselor)
     client.force_login(supervisor)
 
     everyone = client.get("/").content.decode()

@@ -3,11 +3,17 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from clinic.clock import local_start, week_start
 from programs.services import enrollment_discharge, enrollment_transition
 from sessions.models import Reminder
-from tests.clock import EDGES, clinic_time
-from tests.factories import EnrollmentFactory, GroupSessionFactory, MembershipFactory, ProgramFactory, UserFactory
+from tests.clock import EDGES, clinic_time, monday, this_week
+from tests.factories import (
+    EnrollmentFactory,
+    GroupSessionFactory,
+    MembershipFactory,
+    ProgramFactory,
+    TherapyGroupFactory,
+    book_counseling,
+)
 from tests.helpers import queries_for_page
 
 pytestmark = pytest.mark.django_db
@@ -19,17 +25,12 @@ def _clinic_clock(request, time_machine):
     time_machine.move_to(clinic_time(request.param), tick=False)
 
 
-def monday():
-    return week_start(timezone.localdate())
-
-
-def at(days, hour=10):
-    return local_start(monday() + datetime.timedelta(days=days), datetime.time(hour))
-
-
 def test_the_week_shows_each_days_sessions(client, counselor):
     tuesday = GroupSessionFactory(
-        group__facilitator=counselor, facilitator=counselor, starts_at=at(1), group__title="Relapse Prevention AM"
+        group__facilitator=counselor,
+        facilitator=counselor,
+        starts_at=this_week(1),
+        group__title="Relapse Prevention AM",
     )
     client.force_login(counselor)
 
@@ -39,21 +40,9 @@ def test_the_week_shows_each_days_sessions(client, counselor):
     assert f'href="/sessions/{tuesday.pk}/"' in page
 
 
-def test_individual_sessions_hide_names_outside_the_caseload(client, counselor):
-    from sessions.services.counseling import counseling_book
-
-    other_counselor = UserFactory(role="counselor")
+def test_individual_sessions_hide_names_outside_the_caseload(client, counselor, other_counselor):
     patient = EnrollmentFactory(patient__legal_last_name="Whitfield", counselor=other_counselor).patient
-    counseling_book(
-        acting_user=other_counselor,
-        patient=patient,
-        counselor=other_counselor,
-        kind="individual",
-        day=monday() + datetime.timedelta(days=8),
-        at=datetime.time(10),
-        duration_minutes=50,
-        location="Office",
-    )
+    book_counseling(acting_user=other_counselor, patient=patient, day=monday() + datetime.timedelta(days=8))
     client.force_login(counselor)
 
     page = client.get(f"/schedule/?week={(monday() + datetime.timedelta(days=7)).isoformat()}").content.decode()
@@ -64,10 +53,10 @@ def test_individual_sessions_hide_names_outside_the_caseload(client, counselor):
 def test_the_schedule_runs_the_same_queries_for_2_and_40_sessions(client, supervisor):
     client.force_login(supervisor)
     for day in range(2):
-        GroupSessionFactory(starts_at=at(day % 7, 8 + day))
+        GroupSessionFactory(starts_at=this_week(day % 7, 8 + day))
     with_two = queries_for_page(client, f"/schedule/?week={monday().isoformat()}")
     for n in range(38):
-        GroupSessionFactory(starts_at=at(n % 7, 8 + n % 10))
+        GroupSessionFactory(starts_at=this_week(n % 7, 8 + n % 10))
 
     assert queries_for_page(client, f"/schedule/?week={monday().isoformat()}") == with_two
 
@@ -134,8 +123,6 @@ def test_the_census_runs_the_same_queries_for_2_and_40_programs(client, supervis
 
 
 def test_the_session_page_runs_the_same_queries_for_2_and_40_expected(client, supervisor):
-    from tests.factories import TherapyGroupFactory
-
     group = TherapyGroupFactory(capacity=50)
     session = GroupSessionFactory(group=group)
     client.force_login(supervisor)

@@ -6,40 +6,28 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from sessions.models import Attendance
-from sessions.services.counseling import counseling_book
-from tests.factories import EnrollmentFactory
+from tests.clock import clinic_time
+from tests.factories import AttendanceFactory, EnrollmentFactory, book_counseling
 
-pytestmark = pytest.mark.django_db
+# Mid-afternoon in the clinic, so that "an hour ago" is today and the session shows on today's dashboard.
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(clinic_time("2026-11-25 15:00"), tick=False)]
 
 
 @pytest.fixture
 def held_individual_session(counselor):
     """An individual session held an hour ago, the patient present."""
     enrollment = EnrollmentFactory(counselor=counselor)
-    start = timezone.localtime() - datetime.timedelta(hours=1)  # the clock is pinned to mid-afternoon below
-    [session] = counseling_book(
+    start = timezone.localtime() - datetime.timedelta(hours=1)  # the clock is pinned to mid-afternoon above
+    [session] = book_counseling(
         acting_user=counselor,
         patient=enrollment.patient,
-        counselor=counselor,
-        kind="individual",
         day=start.date(),
         at=start.time().replace(second=0, microsecond=0),
-        duration_minutes=50,
-        location="Office 4",
     )
-    Attendance.objects.create(
-        session=session, patient=enrollment.patient, enrollment=enrollment, status="present", minutes_attended=50
-    )
+    AttendanceFactory(session=session, enrollment=enrollment, status="present", minutes_attended=50)
     session.status = "held"
     session.save(update_fields=["status"])
     return session
-
-
-@pytest.fixture(autouse=True)
-def _midday(time_machine):
-    # Mid-afternoon in the clinic, so that "an hour ago" is today and the session shows on today's dashboard.
-    time_machine.move_to(timezone.make_aware(datetime.datetime(2026, 11, 25, 15, 0)), tick=False)
 
 
 def pages(client, session):
