@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint migrations-check deploy-check benchmark clean
+.PHONY: run serve-prod test lint migrations-check deploy-check benchmark clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ run: $(VENV)/.run-deps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	@HOST=$(HOST) PORT=$(PORT) bin/serve
+
+# The production shape on one machine (README, deployment): gunicorn, two Celery workers and a beat on
+# PostgreSQL and Redis, DEBUG off. Needs DATABASE_URL; see bin/serve-prod for the rest.
+serve-prod: $(VENV)/.run-deps
+	@HOST=$(HOST) PORT=$(PORT) bin/serve-prod
 
 test: $(VENV)/.test-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
