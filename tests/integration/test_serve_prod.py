@@ -7,6 +7,7 @@ import http.cookiejar
 import os
 import re
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -20,6 +21,7 @@ import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.db import connection
 
+from patients.models import Patient
 from tests.conftest import require_service
 from tests.factories import PASSWORD, UserFactory
 from tests.integration.test_reminder_delivery import REDIS_URL, due_reminders, wait_for
@@ -101,90 +103,126 @@ class Browser:
             return response.status, response.geturl(), response.read().decode()
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_serve_prod_serves_sends_a_reminder_and_stops_everything(tmp_path):
+class Started:
+    def __init__(self, process: subprocess.Popen, port: int, log_path: Path):
+        self.process, self.port, self.log_path = process, port, log_path
+
+    def output(self) -> str:
+        return self.log_path.read_text()
+
+
+@pytest.fixture
+def serve_prod(tmp_path):
+    """start(port) runs bin/serve-prod against the test database, a Redis key prefix of its own and an SMTP sink
+    (`start.sink`); at the end anything it left is killed and its Redis keys are removed."""
     require_service(connection.vendor == "postgresql", "serve-prod shares the test database: needs PostgreSQL")
     require_service(redis_reachable(), f"needs Redis at {REDIS_URL}")
+    db = connection.settings_dict
+    prefix = f"serve-prod-test-{uuid.uuid4().hex}:"
+    sink = SMTPSink().start()
+    started = []
+
+    def start(port: int) -> Started:
+        env = clean_env(
+            PY=sys.executable,
+            DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+            CELERY_BROKER_URL=REDIS_URL,
+            CELERY_BROKER_KEY_PREFIX=prefix,  # its own keys in the test Redis database, removed at the end
+            EMAIL_URL=f"smtp://127.0.0.1:{sink.port}",
+            PORT=str(port),
+            VAR_DIR=str(tmp_path / "var"),
+            WEB_WORKERS="2",
+            WORKER_CONCURRENCY="1",
+            STOP_SECONDS="20",
+            REMINDER_BEAT_SECONDS="1",
+            REMINDER_QUIET_START="00:00",
+            REMINDER_QUIET_END="00:00",  # no quiet hours: the test may run at any hour
+            # Under libfaketime the processes share the faked clock; their time.sleep needs the tests' fix.
+            PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "tests" / "faketime"), os.getenv("PYTHONPATH")])),
+        )
+        log_path = tmp_path / f"serve-prod{len(started)}.log"
+        with open(log_path, "w") as log:
+            # A session of its own: all it starts can be found by the session id, however it groups them.
+            process = subprocess.Popen(
+                [SCRIPT], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        started.append(process)
+        return Started(process, port, log_path)
+
+    start.sink = sink
+    yield start
+    for process in started:
+        for pid in [process.pid, *session_processes(process.pid)]:  # only if a test failed before it stopped
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    sink.stop()
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    for name in client.scan_iter(match=f"{prefix}*"):
+        client.delete(name)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_serve_prod_serves_sends_a_reminder_and_stops_everything(serve_prod, tmp_path):
     hasher = Argon2PasswordHasher()  # the server's hasher: the tests' own (MD5) is not in its list
     user = UserFactory(username="supervisor1", role="supervisor")
     user.password = hasher.encode(PASSWORD, hasher.salt())
     user.save(update_fields=["password"])
-    patients = due_reminders(1)
-    db = connection.settings_dict
-    port, prefix, var = free_port(), f"serve-prod-test-{uuid.uuid4().hex}:", tmp_path / "var"
-    sink = SMTPSink().start()
-    env = clean_env(
-        PY=sys.executable,
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        CELERY_BROKER_URL=REDIS_URL,
-        CELERY_BROKER_KEY_PREFIX=prefix,  # its own keys in the test Redis database, removed at the end
-        EMAIL_URL=f"smtp://127.0.0.1:{sink.port}",
-        PORT=str(port),
-        VAR_DIR=str(var),
-        WEB_WORKERS="2",
-        WORKER_CONCURRENCY="1",
-        STOP_SECONDS="20",
-        REMINDER_BEAT_SECONDS="1",
-        REMINDER_QUIET_START="00:00",
-        REMINDER_QUIET_END="00:00",  # no quiet hours: the test may run at any hour
-        # Under libfaketime the processes share the faked clock; their time.sleep needs the tests' fix.
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "tests" / "faketime"), os.getenv("PYTHONPATH")])),
+    (patient_id,) = due_reminders(1)
+    server = serve_prod(free_port())
+    browser = Browser(f"http://127.0.0.1:{server.port}")
+
+    def answers() -> bool:
+        assert server.process.poll() is None, f"serve-prod exited early:\n{server.output()[-5000:]}"
+        with contextlib.suppress(OSError):
+            return browser.get("/login/")[0] == 200
+        return False
+
+    wait_for(answers, seconds=120, what="serve-prod to answer")
+
+    status, _, page = browser.get("/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    status, url, page = browser.post(
+        "/login/", {"username": "supervisor1", "password": PASSWORD, "csrfmiddlewaretoken": token}
     )
-    log_path = tmp_path / "serve-prod.log"
-    log = open(log_path, "w")  # noqa: SIM115 - closed with the process
-    # A session of its own: every process it starts can be found by its session id, however it groups them.
-    script = subprocess.Popen([SCRIPT], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        browser = Browser(f"http://127.0.0.1:{port}")
+    assert (status, urllib.parse.urlsplit(url).path) == (200, "/")
+    assert "All caseloads" in page
+    assert "Sign out" in page
+    stylesheet = re.search(r'href="(/static/css/clinic\.[0-9a-f]{12}\.css)"', page)
+    assert stylesheet, "the page names the hashed stylesheet of the collected manifest"
+    assert browser.get(stylesheet.group(1))[0] == 200
+    with pytest.raises(urllib.error.HTTPError) as error:
+        browser.get("/no-such-page/")
+    assert error.value.code == 404
+    assert "Traceback" not in error.value.read().decode()  # DEBUG is off
 
-        def answers() -> bool:
-            assert script.poll() is None, f"serve-prod exited early:\n{log_path.read_text()[-5000:]}"
-            with contextlib.suppress(OSError):
-                return browser.get("/login/")[0] == 200
-            return False
+    key = tmp_path / "var" / "secret_key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_text().strip()) >= 50
 
-        wait_for(answers, seconds=120, what="serve-prod to answer", logs=None)
+    sink = serve_prod.sink
+    wait_for(lambda: sink.recorder.messages, seconds=90, what="the reminder")
+    assert [m["To"] for m in sink.recorder.messages] == [Patient.objects.get(pk=patient_id).email]
 
-        status, _, page = browser.get("/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        status, url, page = browser.post(
-            "/login/", {"username": "supervisor1", "password": PASSWORD, "csrfmiddlewaretoken": token}
-        )
-        assert (status, urllib.parse.urlsplit(url).path) == (200, "/")
-        assert "All caseloads" in page
-        assert "Sign out" in page
-        stylesheet = re.search(r'href="(/static/css/clinic\.[0-9a-f]{12}\.css)"', page)
-        assert stylesheet, "the page names the hashed stylesheet of the collected manifest"
-        assert browser.get(stylesheet.group(1))[0] == 200
-        with pytest.raises(urllib.error.HTTPError) as error:
-            browser.get("/no-such-page/")
-        assert error.value.code == 404
-        assert "Traceback" not in error.value.read().decode()  # DEBUG is off
+    server.process.send_signal(signal.SIGTERM)  # to the script alone, as a service manager would
+    assert server.process.wait(timeout=60) == 143
+    left = session_processes(server.process.pid)
+    assert left == {}, f"left running after SIGTERM: {left}"
+    assert "worker1@" in server.output() and "worker2@" in server.output() and "beat" in server.output()
 
-        key = var / "secret_key"
-        assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_text().strip()) >= 50
 
-        wait_for(lambda: len(sink.recorder.messages) >= 1, seconds=90, what="the reminder", logs=None)
-        assert len(patients) == len(sink.recorder.messages) == 1
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_when_one_process_dies_serve_prod_stops_the_others(serve_prod):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        # gunicorn cannot bind the port: it gives up after a few tries while the Celery processes run.
+        server = serve_prod(taken.getsockname()[1])
+        assert server.process.wait(timeout=120) == 1
 
-        script.send_signal(signal.SIGTERM)  # to the script alone, as a service manager would
-        assert script.wait(timeout=60) == 143
-        left = session_processes(script.pid)
-        assert left == {}, f"left running after SIGTERM: {left}"
-        output = log_path.read_text()
-        assert "worker1@" in output and "worker2@" in output and "beat" in output
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(script.pid, signal.SIGKILL)  # only if the test failed before the script stopped
-        for pid_left in session_processes(script.pid):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid_left, signal.SIGKILL)
-        script.wait(timeout=10)
-        log.close()
-        sink.stop()
-        import redis
-
-        client = redis.Redis.from_url(REDIS_URL)
-        for name in client.scan_iter(match=f"{prefix}*"):
-            client.delete(name)
+    assert "a process exited" in server.output()
+    left = session_processes(server.process.pid)
+    assert left == {}, f"left running after gunicorn failed: {left}"
