@@ -32,11 +32,12 @@ def patients_search(*, user, params: Mapping[str, str] | None) -> PatientFilter:
 
 def patients_list(*, user, params: Mapping[str, str] | None, page: str | int | None) -> PatientList:
     """Page `page` of `patients_search`, PAGE_SIZE a page, each patient with the program and level of care of their
-    current enrollment. Three queries (the count, the page's rows, their enrollments): the current program is looked
-    up for the page's rows only, so a deep page does not evaluate it for every row it skips."""
+    current enrollment. Three queries (the count, the page's rows, their enrollments): the current program and the
+    counselor are looked up for the page's rows only, so a deep page does not evaluate them for every row it skips."""
     found = patients_search(user=user, params=params)
-    one_page = Paginator(found.qs, PAGE_SIZE).get_page(page)
-    patients = list(one_page.object_list)
+    # Page through bare ids (the skipped rows need no join), then load the page's rows in the same query.
+    one_page = Paginator(found.qs.values_list("pk", flat=True), PAGE_SIZE).get_page(page)
+    patients = list(found.qs.filter(pk__in=one_page.object_list))
     current = {
         patient_id: (name, level)
         for patient_id, name, level in Enrollment.objects.filter(

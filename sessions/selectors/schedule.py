@@ -66,7 +66,7 @@ def schedule_week(
     """The sessions of `day`'s week, Monday to Sunday, of `counselor` or `program` (all when None), cancelled ones
     too: each day's first DAY_LIMIT in time order and how many there are, and the week's count per program. Each
     listed session's `patient_visible` says whether `user` may see its patient's name; clinicians also get how many
-    attended. Four queries (three for those who do not see attendance), whatever the number of sessions."""
+    attended. Five queries (four for those who do not see attendance), whatever the number of sessions."""
     monday = week_start(day)
     start, end = local_day_bounds(monday, monday + datetime.timedelta(days=6))
     week = TherapySession.objects.filter(starts_at__gte=start, starts_at__lt=end)
@@ -81,10 +81,16 @@ def schedule_week(
         .annotate(sessions=Count("pk"))
         .order_by()
     )
-    listed = list(
-        week.select_related("group", "patient", "facilitator", "program")
-        .annotate(nth=Window(RowNumber(), partition_by=[local_day], order_by=[F("starts_at"), F("pk")]))
+    # Number each day's sessions over narrow rows (ids and times), then load only the first of each day: by ids
+    # in hand, since the planner cannot tell how few rows the window keeps and would join the whole week.
+    firsts = list(
+        week.annotate(nth=Window(RowNumber(), partition_by=[local_day], order_by=[F("starts_at"), F("pk")]))
         .filter(nth__lte=DAY_LIMIT)
+        .values_list("pk", flat=True)
+    )
+    listed = list(
+        TherapySession.objects.filter(pk__in=firsts)
+        .select_related("group", "patient", "facilitator", "program")
         .order_by("starts_at", "pk")
     )
     clinician = policy.allows(user, Action.SEE_CLINICAL)
