@@ -118,3 +118,22 @@ def registration_form(counselor, **overrides):
         "intake_date": timezone.localdate().isoformat(),
         "recommended_level": "2.1",
     } | overrides
+
+
+# Two loads of one page at two data sizes differ by no more than this many bytes: digits of counts and ids, and
+# sequence numbers in names, not rows (a row of any list is several hundred bytes).
+SAME_SIZE_SLACK = 300
+
+
+def page_load(client, url: str) -> tuple[int, int]:
+    """The SQL queries serving `url` takes and the size of its HTML in bytes; asserts the page loads."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return len(queries), len(response.content)
+
+
+def assert_same_load(small: tuple[int, int], large: tuple[int, int]) -> None:
+    """The page ran the same queries at both data sizes, and its HTML did not grow with the data."""
+    assert small[0] == large[0], f"queries: {small[0]} then {large[0]}"
+    assert abs(large[1] - small[1]) <= SAME_SIZE_SLACK, f"bytes: {small[1]} then {large[1]}"

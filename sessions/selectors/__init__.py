@@ -6,7 +6,7 @@ from sessions.selectors.chart import Chart, chart_for, chart_page
 from sessions.selectors.dashboard import Dashboard, caseload_choices, dashboard_for
 from sessions.selectors.digest import Digest, digest_for
 from sessions.selectors.hours import WeekHours, weekly_hours
-from sessions.selectors.patients import patients_search
+from sessions.selectors.patients import PatientList, patients_list, patients_search
 from sessions.selectors.schedule import ScheduleDay, ScheduleWeek, SessionPage, schedule_week, session_page
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "Chart",
     "Dashboard",
     "Digest",
+    "PatientList",
     "ScheduleDay",
     "ScheduleWeek",
     "Service",
@@ -28,6 +29,7 @@ __all__ = [
     "chart_page",
     "dashboard_for",
     "digest_for",
+    "patients_list",
     "patients_search",
     "schedule_week",
     "session_page",

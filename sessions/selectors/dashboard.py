@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clinic import policy
@@ -13,11 +14,12 @@ from clinic.models import Role, User
 from clinic.policy import Action
 from programs.models import Enrollment
 from sessions.models import AbsenceReview, Reminder, ReminderKind, SessionStatus, TherapySession
-from sessions.models.attendance import ATTENDED
+from sessions.models.attendance import ATTENDED, Attendance
 from sessions.selectors.caseload import CaseloadRow, caseload_enrollments, caseload_for
 
 PAGE_SIZE = 50
 FOLLOW_UP_LIMIT = 20  # absences and reviews shown at once
+TODAY_LIMIT = 20  # today's sessions listed: the schedule lists the rest (a whole clinic's day is thousands)
 ALERT_DAYS = 7  # how far back an absence alert is still to follow up
 
 
@@ -28,9 +30,15 @@ class Dashboard:
     clinician: bool  # attendance counts, alerts and reviews are clinical
     page: Page
     rows: list[CaseloadRow]
-    today: list[TherapySession]
+    today: list[TherapySession]  # the first TODAY_LIMIT
+    today_total: int
     alerts: list[Reminder]
     reviews: list[AbsenceReview]
+
+    @property
+    def today_more(self) -> int:
+        """Today's sessions not listed (the schedule lists them)."""
+        return self.today_total - len(self.today)
 
     @property
     def patient_ids(self) -> list[int]:
@@ -41,6 +49,12 @@ class Dashboard:
             *(a.patient_id for a in self.alerts),
             *(r.enrollment.patient_id for r in self.reviews),
         ]
+
+
+def _attendances(**where):
+    """How many attendances of the outer session (matching `where`) are recorded."""
+    counted = Attendance.objects.filter(session=OuterRef("pk"), **where).order_by().values("session")
+    return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
 
 
 def caseload_choices(user) -> QuerySet[User] | None:
@@ -56,8 +70,8 @@ def dashboard_for(
 ) -> Dashboard:
     """What `user`'s dashboard shows. A counselor sees their own caseload whatever `counselor` says; supervisors
     and administrators `counselor`'s, or everyone's when None; the front desk no caseload. Today's sessions are
-    `counselor`'s (all when None); clinicians also see how many attended, the last week's absences and open
-    reviews. A fixed number of queries whatever the caseload's size."""
+    `counselor`'s (all when None): the first TODAY_LIMIT and how many there are. Clinicians also see how many
+    attended, the last week's absences and open reviews. A fixed number of queries whatever the caseload's size."""
     now = now or timezone.now()
     if user.role == Role.COUNSELOR:
         counselor = user
@@ -78,9 +92,8 @@ def dashboard_for(
         .order_by("starts_at")
     )
     if clinician:  # attendance is clinical: others see only whether a session was held
-        today = today.annotate(
-            recorded=Count("attendances"), attended=Count("attendances", filter=Q(attendances__status__in=ATTENDED))
-        )
+        # Correlated subqueries, so only the sessions listed are counted (a join and GROUP BY would count them all).
+        today = today.annotate(recorded=_attendances(), attended=_attendances(status__in=ATTENDED))
     alerts = (
         Reminder.objects.filter(
             kind=ReminderKind.ABSENCE_ALERT, created_at__gte=now - datetime.timedelta(days=ALERT_DAYS)
@@ -103,7 +116,8 @@ def dashboard_for(
         clinician=clinician,
         page=one_page,
         rows=rows,
-        today=list(today),
+        today=list(today[:TODAY_LIMIT]),
+        today_total=today.count(),
         alerts=list(alerts[:FOLLOW_UP_LIMIT]) if clinician else [],
         reviews=list(reviews[:FOLLOW_UP_LIMIT]) if clinician else [],
     )

@@ -32,6 +32,8 @@ def dashboard(request):
             "counselor": board.counselor,
             "choices": form.choices,
             "today": board.today,
+            "today_total": board.today_total,
+            "today_more": board.today_more,
             "alerts": board.alerts,
             "reviews": board.reviews,
         },

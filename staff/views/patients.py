@@ -4,17 +4,15 @@ import secrets
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from clinic.audit import AuditAction, audit_record
 from programs.filters import PatientFilter
-from sessions.selectors import chart_page, patients_search
+from sessions.selectors import chart_page, patients_list
 from staff.forms import bootstrap_widgets
 
-PAGE_SIZE = 25
 # A name or MRN searched for never goes in a URL (URLs land in access logs): the search box posts it, the session
 # keeps the latest search under a random id, and the list's URL carries only that id and the other filters.
 SEARCH_SESSION_KEY = "patient_search"
@@ -31,8 +29,8 @@ def patient_list(request):
     search = request.session.get(SEARCH_SESSION_KEY) or {}
     if params.get("search") and params["search"] == search.get("id"):
         params["q"] = search["q"]
-    found = patients_search(user=request.user, params=params)
-    page = Paginator(found.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = patients_list(user=request.user, params=params, page=request.GET.get("page"))
+    page = found.page
     audit_record(
         actor=request.user, action=AuditAction.PATIENT_LIST, patient_ids=[p.pk for p in page], page=page.number
     )

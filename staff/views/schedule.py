@@ -41,6 +41,8 @@ def schedule(request):
         {
             "form": form,
             "days": week.days,
+            "week": week,
+            "narrowed": bool(chosen.get("counselor") or chosen.get("program")),
             "monday": week.monday,
             "query": query.urlencode(),
             "previous": week.previous,

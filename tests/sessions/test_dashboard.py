@@ -76,6 +76,15 @@ def test_a_clinician_sees_how_many_attended_today(counselor):
     assert (session.recorded, session.attended) == (1, 0)
 
 
+def test_todays_sessions_are_the_first_few_and_a_count(supervisor, monkeypatch):
+    monkeypatch.setattr("sessions.selectors.dashboard.TODAY_LIMIT", 3)
+    sessions = [GroupSessionFactory(starts_at=timezone.now() + datetime.timedelta(minutes=n)) for n in range(5)]
+
+    board = dashboard_for(supervisor)
+
+    assert (board.today, board.today_total, board.today_more) == (sessions[:3], 5, 2)
+
+
 def test_alerts_older_than_a_week_are_no_longer_to_follow_up(counselor):
     in_care(counselor)
 
@@ -108,9 +117,10 @@ def test_it_runs_the_same_queries_for_2_and_40_patients(role, counselor, supervi
     user = {"counselor": counselor, "supervisor": supervisor}[role]
     for _ in range(2):
         in_care(counselor)
-    with django_assert_num_queries(12):  # the page (count, rows), its figures (seven), today, alerts, reviews
+    # the page (count, rows), its figures (seven), today's first sessions and their count, alerts, reviews
+    with django_assert_num_queries(13):
         assert len(dashboard_for(user, counselor=counselor).rows) == 2
     for _ in range(38):
         in_care(counselor)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert len(dashboard_for(user, counselor=counselor).rows) == 40

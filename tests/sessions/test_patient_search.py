@@ -1,6 +1,6 @@
 import pytest
 
-from sessions.selectors import patients_search
+from sessions.selectors import patients_list, patients_search
 from tests.factories import EnrollmentFactory, MembershipFactory, PatientFactory, TherapyGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +19,20 @@ def test_each_patient_comes_with_the_program_and_level_in_care_in_name_order(sup
     EnrollmentFactory(patient__legal_last_name="Zed", program__name="IOP", program__level_of_care="2.1")
     PatientFactory(legal_last_name="Abe")
 
-    rows = [(p.legal_last_name, p.program_name, p.level) for p in patients_search(user=supervisor, params={}).qs]
+    page = patients_list(user=supervisor, params={}, page=1).page
 
-    assert rows == [("Abe", None, None), ("Zed", "IOP", "2.1")]
+    assert [(p.legal_last_name, p.program_name, p.level) for p in page] == [("Abe", None, None), ("Zed", "IOP", "2.1")]
+
+
+def test_a_deep_page_looks_up_the_program_of_its_own_rows_only(supervisor, django_assert_num_queries):
+    for n in range(27):
+        EnrollmentFactory(patient__legal_last_name=f"Name{n:02}", program__name=f"Program {n:02}")
+
+    with django_assert_num_queries(3):  # the count, the page's rows, their current enrollments
+        page = patients_list(user=supervisor, params=None, page=2).page
+        rows = [(p.legal_last_name, p.program_name) for p in page]
+
+    assert rows == [("Name25", "Program 25"), ("Name26", "Program 26")]
 
 
 def test_the_form_shows_the_filters_given(supervisor, counselor):

@@ -82,12 +82,28 @@ def test_only_clinicians_learn_how_many_attended(counselor, front_desk):
 def test_the_week_runs_the_same_queries_for_2_and_40_sessions(supervisor, counselor, django_assert_num_queries):
     for n in range(2):
         booked(counselor, monday() + datetime.timedelta(days=n))
-    with django_assert_num_queries(2):  # the sessions, the patients named
+    # the counts per day and program, each day's first sessions (ids, rows), how many attended, the patients named
+    with django_assert_num_queries(5):
         assert len(schedule_week(supervisor, day=monday()).visible_patient_ids) == 2
     for n in range(38):
         booked(counselor, monday() + datetime.timedelta(days=n % 7), hour=11 + n // 7)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(5):
         assert len(schedule_week(supervisor, day=monday()).visible_patient_ids) == 40
+
+
+def test_each_day_lists_its_first_sessions_and_counts_the_others_and_each_programs(supervisor, monkeypatch):
+    monkeypatch.setattr("sessions.selectors.schedule.DAY_LIMIT", 3)
+    tuesday = [GroupSessionFactory(starts_at=this_week(1, 8 + n)) for n in range(5)]
+    friday = GroupSessionFactory(starts_at=this_week(4), group__program=tuesday[0].program)
+
+    week = schedule_week(supervisor, day=monday())
+
+    assert (week.days[1].sessions, week.days[1].total, week.days[1].more) == (tuesday[:3], 5, 2)
+    assert (week.days[4].sessions, week.days[4].total, week.days[4].more) == ([friday], 1, 0)
+    assert week.total == 6
+    assert sorted((p.name, p.sessions) for p in week.by_program) == sorted(
+        [(tuesday[0].program.name, 2)] + [(s.program.name, 1) for s in tuesday[1:]]
+    )
 
 
 def test_the_session_page_names_only_the_patients_in_scope(counselor, other_counselor):

@@ -54,6 +54,20 @@ def test_front_desk_sees_todays_schedule_but_no_caseload(client, front_desk, cou
     assert "Today's sessions" in page and "Patients in care" not in page
 
 
+def test_the_dashboard_lists_todays_first_sessions_and_links_the_others_on_the_schedule(
+    client, supervisor, monkeypatch
+):
+    monkeypatch.setattr("sessions.selectors.dashboard.TODAY_LIMIT", 2)
+    for n in range(5):
+        GroupSessionFactory(starts_at=timezone.now() + datetime.timedelta(minutes=n), group__title=f"Group {n}")
+    client.force_login(supervisor)
+
+    page = client.get("/").content.decode()
+
+    assert "Group 1" in page and "Group 2" not in page
+    assert f'and 3 more: <a href="/schedule/?week={timezone.localdate().isoformat()}">' in page
+
+
 def test_the_dashboard_runs_the_same_queries_for_2_and_40_patients(client, counselor):
     client.force_login(counselor)
     for _ in range(2):

@@ -50,6 +50,22 @@ def test_individual_sessions_hide_names_outside_the_caseload(client, counselor, 
     assert "Individual counseling" in page and "Whitfield" not in page
 
 
+def test_a_busy_day_lists_its_first_sessions_and_counts_the_others(client, supervisor, monkeypatch):
+    monkeypatch.setattr("sessions.selectors.schedule.DAY_LIMIT", 2)
+    program = ProgramFactory(name="Maple House")
+    for hour in range(8, 13):
+        GroupSessionFactory(starts_at=this_week(2, hour), group__program=program, group__title=f"Group {hour}")
+    client.force_login(supervisor)
+
+    page = client.get(f"/schedule/?week={monday().isoformat()}").content.decode()
+    narrowed = client.get(f"/schedule/?week={monday().isoformat()}&program={program.pk}").content.decode()
+
+    assert "Group 9" in page and "Group 10" not in page
+    assert "and 3 more: choose a counselor or a program" in page
+    assert f'href="?week={monday().isoformat()}&program={program.pk}">Maple House</a> 5' in page
+    assert "and 3 more: narrow the view further" in narrowed
+
+
 def test_the_schedule_runs_the_same_queries_for_2_and_40_sessions(client, supervisor):
     client.force_login(supervisor)
     for day in range(2):

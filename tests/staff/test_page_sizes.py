@@ -1,0 +1,120 @@
+"""Every staff page's work is bounded by one screen: the same queries and the same size of HTML whether the clinic
+has a few patients or many. Each page's limits are lowered here, so that a few rows already fill the page."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from sessions.models import AbsenceReview, Reminder
+from tests.factories import (
+    AttendanceFactory,
+    EnrollmentFactory,
+    GroupSessionFactory,
+    MembershipFactory,
+    PatientFactory,
+    ProgramFactory,
+    TherapyGroupFactory,
+    caseload_patient,
+)
+from tests.helpers import assert_same_load, page_load
+
+pytestmark = pytest.mark.django_db
+
+FEW, MANY = 4, 24  # both above the lowered limits
+
+
+@pytest.fixture(autouse=True)
+def _small_pages(monkeypatch):
+    monkeypatch.setattr("sessions.selectors.dashboard.PAGE_SIZE", 3)
+    monkeypatch.setattr("sessions.selectors.dashboard.TODAY_LIMIT", 3)
+    monkeypatch.setattr("sessions.selectors.dashboard.FOLLOW_UP_LIMIT", 3)
+    monkeypatch.setattr("sessions.selectors.patients.PAGE_SIZE", 3)
+    monkeypatch.setattr("sessions.selectors.schedule.DAY_LIMIT", 3)
+
+
+def busy_patients(counselor, count: int) -> None:
+    """`count` patients of `counselor`'s caseload, each in a group that meets today (and missed it: an alert and a
+    review) as well as yesterday and tomorrow, all with the same name so that only counts tell them apart."""
+    for _ in range(count):
+        enrollment = caseload_patient(counselor, patient__legal_last_name="Garcia", patient__legal_first_name="Ana")
+        session = GroupSessionFactory(group=enrollment.group_memberships.get().group)
+        AttendanceFactory(session=session, enrollment=enrollment, status="unexcused", minutes_attended=0)
+        Reminder.objects.create(
+            kind="absence_alert", session=session, patient=enrollment.patient, staff=counselor, due_at=timezone.now()
+        )
+        AbsenceReview.objects.create(enrollment=enrollment, unexcused_absences=3)
+
+
+@pytest.mark.parametrize("role", ["counselor", "supervisor", "front_desk", "administrator"])
+def test_each_roles_dashboard_is_the_same_size_for_a_small_and_a_large_caseload(client, role, users, counselor):
+    client.force_login(users[role])
+    busy_patients(counselor, FEW)
+    small = page_load(client, "/")
+    busy_patients(counselor, MANY - FEW)
+
+    assert_same_load(small, page_load(client, "/"))
+
+
+def test_the_patient_list_is_the_same_size_for_few_and_many_patients_on_any_page(client, supervisor):
+    client.force_login(supervisor)
+    PatientFactory.create_batch(2 * FEW, legal_last_name="Garcia", legal_first_name="Ana")  # page 2 is full
+    small = page_load(client, "/patients/"), page_load(client, "/patients/?page=2")
+    PatientFactory.create_batch(MANY, legal_last_name="Garcia", legal_first_name="Ana")
+
+    assert_same_load(small[0], page_load(client, "/patients/"))
+    assert_same_load(small[1], page_load(client, "/patients/?page=2"))
+
+
+def test_the_chart_is_the_same_size_however_many_other_patients(client, counselor):
+    mine = caseload_patient(counselor)
+    client.force_login(counselor)
+    small = page_load(client, f"/patients/{mine.patient_id}/")
+    busy_patients(counselor, MANY)
+
+    assert_same_load(small, page_load(client, f"/patients/{mine.patient_id}/"))
+
+
+@pytest.mark.parametrize("narrowed", [False, True])
+def test_the_schedule_is_the_same_size_for_few_and_many_sessions_a_day(client, supervisor, counselor, narrowed):
+    program = ProgramFactory()
+    url = f"/schedule/?counselor={counselor.pk}" if narrowed else "/schedule/"
+
+    def sessions(count):
+        for _ in range(count):
+            group = TherapyGroupFactory(program=program, facilitator=counselor, title="Relapse Prevention AM")
+            for day in range(7):
+                GroupSessionFactory(
+                    group=group, starts_at=timezone.now().replace(hour=8) + datetime.timedelta(days=day)
+                )
+
+    client.force_login(supervisor)
+    sessions(FEW)
+    small = page_load(client, url)
+    sessions(MANY - FEW)
+
+    assert_same_load(small, page_load(client, url))
+
+
+def test_the_census_is_the_same_size_for_few_and_many_patients(client, supervisor):
+    programs = ProgramFactory(capacity=100), ProgramFactory(capacity=100)
+    client.force_login(supervisor)
+    for program in programs:
+        EnrollmentFactory.create_batch(FEW, program=program)
+    small = page_load(client, "/census/")
+    for program in programs:
+        EnrollmentFactory.create_batch(MANY - FEW, program=program)
+
+    assert_same_load(small, page_load(client, "/census/"))
+
+
+@pytest.mark.parametrize("page", ["", "attendance/"])
+def test_a_sessions_page_and_its_attendance_sheet_do_not_grow_with_the_clinic(client, counselor, page):
+    session = GroupSessionFactory(group__facilitator=counselor)
+    for _ in range(3):
+        MembershipFactory(group=session.group, enrollment__patient__legal_last_name="Garcia")
+    client.force_login(counselor)
+    small = page_load(client, f"/sessions/{session.pk}/{page}")
+    busy_patients(counselor, MANY)
+
+    assert_same_load(small, page_load(client, f"/sessions/{session.pk}/{page}"))
