@@ -1,9 +1,12 @@
 """Sending the due reminders, each exactly once. Beat runs it every minute; any number may run at once.
 
-A row is claimed with a compare-and-swap (pending -> sending), re-checked, sent, and recorded as sent at the last
-safe moment of the SMTP exchange (clinic.email.send_then_commit). A claim left by a worker that died is released
-after REMINDER_CLAIM_TIMEOUT_SECONDS: that worker never sent the final "." of its message, so sending it again
-sends it once. Transient failures retry with exponential backoff up to REMINDER_MAX_ATTEMPTS.
+A sender claims a batch of due rows at once (pending -> sending, one UPDATE over rows locked with SKIP LOCKED),
+stamped with the claim's time. Each row is re-checked, sent over the batch's one SMTP connection, and recorded as
+sent, in a commit of its own, at the last safe moment of the SMTP exchange (clinic.email.send_then_commit), by an
+UPDATE that checks the stamp. A claim left by a worker that died is released after
+REMINDER_CLAIM_TIMEOUT_SECONDS: that worker never sent the final "." of those messages, so sending them again
+sends them once; a live sender gives its unsent rows back before half that time. Transient failures retry with
+exponential backoff up to REMINDER_MAX_ATTEMPTS.
 """
 
 import contextlib
