@@ -149,12 +149,14 @@ def test_rows_claimed_too_long_are_given_back_before_another_sender_may_take_the
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_senders_racing_claim_disjoint_batches_and_send_each_reminder_once(due_reminders, settings):
+def test_two_senders_racing_claim_disjoint_batches_and_send_each_reminder_once(due_reminders, settings, _clinic_clock):
     from tests.conftest import require_service
 
     require_service(connection.vendor == "postgresql", "row locks (SKIP LOCKED) need PostgreSQL")
     settings.REMINDER_CLAIM_SIZE = 4
     due_reminders(30)
+    # The senders run when the reminders fall due: a claim stamped hours before `now` would look abandoned.
+    _clinic_clock.move_to(DUE, tick=False)
     barrier = threading.Barrier(2)
     counts = []
 
@@ -173,6 +175,7 @@ def test_two_senders_racing_claim_disjoint_batches_and_send_each_reminder_once(d
 
     received = [m.extra_headers["Message-ID"] for m in mail.outbox]
     assert sum(c.get("sent", 0) for c in counts) == 30
+    assert not any(c.get("taken") or c.get("released") for c in counts)  # neither took the other's rows
     assert sorted(received) == sorted(Reminder.objects.filter(status="sent").values_list("message_id", flat=True))
     assert len(set(received)) == len(received) == 30
 
