@@ -2,6 +2,7 @@
 
     python bin/throwaway_db.py create [SERVER_URL]   # makes clinic_bench_<unique>, prints its URL
     python bin/throwaway_db.py drop DATABASE_URL     # drops it, only if this script made it
+    python bin/throwaway_db.py check DATABASE_URL    # fails unless this script made it
 
 A database made here carries a comment (MARK) that `drop` and the benchmark commands check, so a mistyped URL
 or a real clinic's database is refused rather than dropped or filled with benchmark rows.
@@ -43,6 +44,13 @@ def drop(url: str) -> None:
         connection.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+def check(url: str) -> None:
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        if not is_throwaway(connection, name):
+            raise SystemExit(f"Refusing to use {name!r}: it was not made by bin/throwaway_db.py.")
+
+
 if __name__ == "__main__":
     match sys.argv[1:]:
         case ["create"]:
@@ -51,5 +59,7 @@ if __name__ == "__main__":
             print(create(server))
         case ["drop", url]:
             drop(url)
+        case ["check", url]:
+            check(url)
         case _:
             raise SystemExit(__doc__)

@@ -5,9 +5,16 @@ SMTP and the database cannot share a transaction, so a worker that dies between 
 write: the whole message goes to the server first, all but the final "." that ends the DATA command; then the
 database records the email as sent and commits; then the "." is written. A worker killed before the commit
 leaves a message the server discards (no final "."), and the row is sent again later; killed after, the "." may
-not be written, which is the one unavoidable loss, the width of one system call.
+not be written, or the connection may break before the server's answer, which is the one unavoidable loss: the
+message is recorded as sent and not sent again (the server most likely has it whole).
+
+A batch reuses one connection: a reused connection the server has closed meanwhile is opened again before the
+next message starts, and any failure drops it (no QUIT: mid-message that would be taken as text) so the next
+message starts on a new one.
 """
 
+import contextlib
+import logging
 import re
 import smtplib
 import socket
@@ -16,6 +23,8 @@ from collections.abc import Callable
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.message import sanitize_address
+
+log = logging.getLogger(__name__)
 
 
 class DeliveryError(Exception):
@@ -27,8 +36,47 @@ class DeliveryError(Exception):
 
 
 def open_connection():
-    """A connection to reuse for a batch (`with open_connection() as connection:`)."""
+    """A connection to reuse for a batch; end it with drop_connection()."""
     return get_connection()
+
+
+def drop_connection(connection) -> None:
+    """Close the SMTP socket without a QUIT: after a failure the connection may be mid-message or already dead
+    (QUIT would then be taken as message text, or fail), and a message without its final "." is discarded."""
+    if isinstance(connection, SMTPBackend):
+        if connection.connection is not None:
+            with contextlib.suppress(OSError):
+                connection.connection.close()
+            connection.connection = None
+    else:
+        connection.close()
+
+
+def _open(connection: SMTPBackend) -> smtplib.SMTP:
+    connection.open()
+    # The final "." goes out as a write of its own: without this, Nagle's algorithm holds it until the server
+    # acknowledges the body, which it delays (about 40 ms a message).
+    connection.connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return connection.connection
+
+
+def _mail_from(connection: SMTPBackend, sender: str) -> smtplib.SMTP:
+    """MAIL FROM on the batch's connection, opened if need be. A reused connection the server has closed meanwhile
+    (idle timeout, restart) is opened again once: nothing of this message had gone yet."""
+    reused = connection.connection is not None
+    smtp = connection.connection if reused else _open(connection)
+    try:
+        smtp.ehlo_or_helo_if_needed()
+        reply = smtp.mail(sender)
+    except (smtplib.SMTPServerDisconnected, OSError):
+        if not reused:
+            raise
+        drop_connection(connection)
+        smtp = _open(connection)
+        smtp.ehlo_or_helo_if_needed()
+        reply = smtp.mail(sender)
+    _check(reply, 250, step="MAIL FROM")
+    return smtp
 
 
 def _check(reply: tuple[int, bytes], *expected: int, step: str) -> None:
@@ -47,12 +95,6 @@ def send_then_commit(message: EmailMessage, *, connection, commit: Callable[[], 
         connection.send_messages([message])
         commit()
         return
-    if connection.connection is None:
-        connection.open()
-        # The final "." goes out as a write of its own: without this, Nagle's algorithm holds it until the server
-        # acknowledges the body, which it delays (about 40 ms a message).
-        connection.connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    smtp: smtplib.SMTP = connection.connection
     encoding = message.encoding or "utf-8"
     sender = sanitize_address(message.from_email, encoding)
     recipients = [sanitize_address(address, encoding) for address in message.recipients()]
@@ -61,8 +103,7 @@ def send_then_commit(message: EmailMessage, *, connection, commit: Callable[[], 
     if not data.endswith(b"\r\n"):
         data += b"\r\n"
 
-    smtp.ehlo_or_helo_if_needed()
-    _check(smtp.mail(sender), 250, step="MAIL FROM")
+    smtp = _mail_from(connection, sender)
     for recipient in recipients:
         _check(smtp.rcpt(recipient), 250, 251, step="RCPT TO")
     _check(smtp.docmd("DATA"), 354, step="DATA")
@@ -71,8 +112,15 @@ def send_then_commit(message: EmailMessage, *, connection, commit: Callable[[], 
         commit()
     except BaseException:
         # Without the final "." the server discards the message; drop the connection so it does.
-        smtp.close()
-        connection.connection = None
+        drop_connection(connection)
         raise
-    smtp.send(b".\r\n")
-    _check(smtp.getreply(), 250, step="end of DATA")
+    try:
+        smtp.send(b".\r\n")
+        reply = smtp.getreply()
+    except (smtplib.SMTPServerDisconnected, OSError):
+        # The connection broke after the "." went out (or while it did): the server most likely took the message,
+        # and it is recorded as sent. Sending it again could double it; this is the window stated above.
+        log.warning("the connection broke after the end of a message recorded as sent; it is not sent again")
+        drop_connection(connection)
+        return
+    _check(reply, 250, step="end of DATA")

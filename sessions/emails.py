@@ -7,13 +7,16 @@ subjects never do.
 """
 
 import datetime
+import functools
 import logging
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import Context
-from django.template.loader import get_template, render_to_string
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -59,9 +62,22 @@ def _opt_out_url(patient: Patient) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("reminder-opt-out", args=[opt_out_token(patient)])
 
 
+@functools.cache
+def _template(name: str):
+    """Each email template is loaded and compiled once per process (a batch renders the same few thousands of
+    times), and again after a test changes the template settings."""
+    return get_template(name)
+
+
+@receiver(setting_changed)
+def _forget_templates(*, setting, **kwargs):
+    if setting == "TEMPLATES":
+        _template.cache_clear()
+
+
 def _render_text(name: str, context: dict) -> str:
     """A subject or plain-text body. Plain text is not HTML: autoescaping it would print "D&#x27;Andre"."""
-    return get_template(name).template.render(Context(context, autoescape=False))
+    return _template(name).template.render(Context(context, autoescape=False))
 
 
 def _message(template: str, context: dict, *, to: str, message_id: str, headers=None) -> EmailMultiAlternatives:
@@ -78,7 +94,7 @@ def _message(template: str, context: dict, *, to: str, message_id: str, headers=
         to=[to],
         headers={"Message-ID": message_id, **(headers or {})},
     )
-    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
+    message.attach_alternative(_template(f"emails/{template}.html").render(context), "text/html")
     return message
 
 

@@ -57,17 +57,31 @@ def _expected_patients(sessions: list[TherapySession]) -> dict[int, set[int]]:
     return expected
 
 
-def is_expected(session: TherapySession, patient_id: int) -> bool:
-    """Whether the patient is still expected at the session (booked, or on the roster that day): one query."""
-    if session.patient_id is not None:
-        return session.patient_id == patient_id and session.enrollment.status == EnrollmentStatus.ACTIVE
-    return GroupMembership.objects.filter(
-        group_id=session.group_id,
-        patient_id=patient_id,
-        left_on__isnull=True,
-        enrollment__status=EnrollmentStatus.ACTIVE,
-        joined_on__lte=session.local_date,
-    ).exists()
+def expected_of(pairs: list[tuple[TherapySession, int]]) -> set[tuple[int, int]]:
+    """The (session id, patient id) pairs whose patient is still expected at the session (booked, or on the roster
+    that day): one query for a whole batch (a booked session's enrollment is loaded with it)."""
+    expected = {
+        (s.pk, pid)
+        for s, pid in pairs
+        if s.patient_id is not None and s.patient_id == pid and s.enrollment.status == EnrollmentStatus.ACTIVE
+    }
+    grouped = [(s, pid) for s, pid in pairs if s.patient_id is None]
+    if not grouped:
+        return expected
+    joined = {
+        (group_id, patient_id): joined_on
+        for group_id, patient_id, joined_on in GroupMembership.objects.filter(
+            group_id__in={s.group_id for s, _ in grouped},
+            patient_id__in={pid for _, pid in grouped},
+            left_on__isnull=True,
+            enrollment__status=EnrollmentStatus.ACTIVE,
+        ).values_list("group_id", "patient_id", "joined_on")
+    }
+    for session, patient_id in grouped:
+        since = joined.get((session.group_id, patient_id))
+        if since is not None and since <= session.local_date:
+            expected.add((session.pk, patient_id))
+    return expected
 
 
 def _plan_session_reminders(now: datetime.datetime) -> dict[str, int]:

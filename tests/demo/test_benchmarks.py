@@ -3,6 +3,7 @@
 import importlib.util
 import os
 import secrets
+import subprocess
 from pathlib import Path
 
 import psycopg
@@ -77,3 +78,39 @@ def test_throwaway_databases_get_unique_names_and_only_they_are_dropped():
         script.drop(second)
         with psycopg.connect(f"{server_url()}/postgres", autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(other)))
+
+
+def test_the_reminder_benchmark_script_checks_a_named_database_before_writing_to_it():
+    """BENCH_DATABASE_NAME reuses a database: one not made by bin/throwaway_db.py is refused before the migrations
+    run, and one made there is used and left in place (the script did not make it, so it does not drop it)."""
+    other = f"clinic_not_a_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(f"{server_url()}/postgres", autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(other)))
+    try:
+        run = subprocess.run(
+            ["bash", "bin/benchmark-reminders"],
+            cwd=ROOT,
+            env={**os.environ, "BENCH_POSTGRES_URL": server_url(), "BENCH_DATABASE_NAME": other, "COUNT": "1"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+        assert run.returncode != 0
+        assert "Refusing to use" in run.stderr
+        with psycopg.connect(f"{server_url()}/{other}") as refused:
+            tables = refused.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0]
+        assert tables == 0  # not migrated: nothing was written
+        assert exists(other)
+    finally:
+        with psycopg.connect(f"{server_url()}/postgres", autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(other)))
+
+
+def test_a_database_made_for_the_benchmarks_passes_the_check():
+    script = throwaway_db()
+    made = script.create(server_url())
+    try:
+        script.check(made)
+    finally:
+        script.drop(made)
