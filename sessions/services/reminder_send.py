@@ -202,11 +202,11 @@ def _send_batch(batch: _Batch, connection, now: datetime.datetime, counts: Count
 
 
 def _commit_without_waiting_for_disk() -> None:
-    """This sender's commits return once PostgreSQL has them, before its write-ahead log reaches the disk (a few
-    milliseconds each, most of a message's time on a slow disk). A worker killed at any moment changes nothing
-    (the server has the commit); only a crash of the database server itself in the last moments
-    (3 x wal_writer_delay, 0.6 s by default) can forget a row marked sent, which then goes again: a double,
-    never a loss. REMINDER_SYNCHRONOUS_COMMIT=true waits for the disk on every message instead."""
+    """With REMINDER_SYNCHRONOUS_COMMIT=false, this sender's commits return once PostgreSQL has them, before its
+    write-ahead log reaches the disk (a few milliseconds each, most of a message's time on a slow disk). A worker
+    killed at any moment changes nothing (the server has the commit); only a crash of the database server itself
+    in the last moments (3 x wal_writer_delay, 0.6 s by default) can forget a row marked sent, which then goes
+    again: a double, never a loss. The default (true) waits for the disk on every message."""
     if db.vendor == "postgresql" and not settings.REMINDER_SYNCHRONOUS_COMMIT:
         with db.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO off")
