@@ -5,12 +5,12 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.urls import Resolver404, resolve
 
 from clinic.models import AuditEvent
+from demo.bench_urls import BARE_PATH
 from demo.management.commands.benchmark_pages import THROWAWAY_MARK, last_page_path
 from patients.models import Patient
-
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 STAFF_PAGES = [
     "dashboard",
@@ -45,6 +45,8 @@ def table(output: str) -> dict[tuple[str, str], dict[str, str]]:
     return {(row["role"], row["page"]): row for row in rows}
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db
 def test_it_times_every_page_of_every_role_against_the_bare_page():
     call_command("seed_demo", "--patients", "12", stdout=StringIO())
     mark_throwaway()
@@ -78,6 +80,8 @@ def test_it_times_every_page_of_every_role_against_the_bare_page():
     assert "Targets:" in output and "20,000 patients" in output
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db
 def test_it_refuses_to_seed_or_measure_a_database_it_was_not_given_to_throw_away():
     with pytest.raises(CommandError, match="not made for the benchmark"):
         benchmark("--seed", "12", "--rounds", "1")
@@ -87,6 +91,8 @@ def test_it_refuses_to_seed_or_measure_a_database_it_was_not_given_to_throw_away
     assert not Patient.objects.exists() and not AuditEvent.objects.exists()
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db
 def test_it_seeds_only_an_empty_database():
     call_command("seed_demo", "--patients", "2", stdout=StringIO())
     mark_throwaway()
@@ -103,3 +109,34 @@ def test_the_last_page_is_read_off_the_first():
         "/patients/?after=9&x=1"
     )
     assert last_page_path("/patients/", "<table></table>") == "/patients/"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_times_a_running_server_over_http_after_signing_in_through_the_form(live_server):
+    call_command("seed_demo", "--patients", "12", stdout=StringIO())
+    mark_throwaway()  # committed here: taken off again below
+    try:
+        output = benchmark("--url", live_server.url, "--roles", "counselor", "--rounds", "1")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"COMMENT ON DATABASE {connection.ops.quote_name(connection.settings_dict['NAME'])} IS NULL")
+
+    assert f"over HTTP ({live_server.url}/)" in output
+    rows = table(output)
+    assert {("counselor", page) for page in ["bare page", *STAFF_PAGES, "attendance sheet"]} <= set(rows)
+    assert rows["counselor", "bare page"]["bytes"] == "2"
+    for row in rows.values():
+        assert row["queries"] == "n/a" and row["SQL"] == "n/a"  # the server's, not measured from here
+        assert float(row["p50 ms"]) > 0
+    assert int(rows["counselor", "chart"]["bytes"]) > 1000
+
+
+def test_only_the_benchmarks_settings_serve_the_bare_page():
+    import demo.bench_settings
+
+    assert demo.bench_settings.ROOT_URLCONF == "demo.bench_urls"
+    assert resolve(BARE_PATH, urlconf="demo.bench_urls").url_name == "benchmark-bare"
+    assert resolve("/patients/", urlconf="demo.bench_urls").url_name == "patient-list"
+    with pytest.raises(Resolver404):
+        resolve(BARE_PATH, urlconf="clinic.urls")
