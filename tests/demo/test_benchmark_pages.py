@@ -9,6 +9,7 @@ from django.urls import Resolver404, resolve
 
 from clinic.models import AuditEvent
 from demo.bench_urls import BARE_PATH
+from demo.management.commands import benchmark_pages
 from demo.management.commands.benchmark_pages import THROWAWAY_MARK, last_page_path
 from patients.models import Patient
 
@@ -140,3 +141,26 @@ def test_only_the_benchmarks_settings_serve_the_bare_page():
     assert resolve("/patients/", urlconf="demo.bench_urls").url_name == "patient-list"
     with pytest.raises(Resolver404):
         resolve(BARE_PATH, urlconf="clinic.urls")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_ctrl_c_prints_the_table_of_the_requests_made_so_far(monkeypatch):
+    call_command("seed_demo", "--patients", "12", stdout=StringIO())
+    mark_throwaway()
+    get, calls = benchmark_pages.InProcess.get, []
+
+    def interrupted_in_the_second_round(self, username, path):
+        calls.append(path)
+        if calls.count("/census/") == 3:  # warm-up, round 1, and now round 2
+            raise KeyboardInterrupt
+        return get(self, username, path)
+
+    monkeypatch.setattr(benchmark_pages.InProcess, "get", interrupted_in_the_second_round)
+
+    output = benchmark("--roles", "frontdesk", "--rounds", "5")
+
+    assert "Interrupted in round 2" in output
+    rows = table(output)
+    assert rows["frontdesk", "dashboard"]["n"] == "2" and rows["frontdesk", "census"]["n"] == "1"
+    assert "Fewer than 5 requests" in output

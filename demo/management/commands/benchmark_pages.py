@@ -199,12 +199,15 @@ class Command(BaseCommand):
             "--budget",
             type=float,
             default=90,
-            help="Seconds of requests per page after which it gets no more rounds (default 90; at least 5 "
-            "requests each): a page that takes seconds does not hold the run for an hour.",
+            help="Seconds of requests per page after which it gets no more rounds (default 90; at least "
+            "--min-requests each): a page that takes seconds does not hold the run for an hour.",
+        )
+        parser.add_argument(
+            "--min-requests", dest="minimum", type=int, default=5, help="Requests per page whatever the budget (5)."
         )
         parser.add_argument("--roles", default=",".join(ROLES), help="Comma-separated demo users (default all).")
 
-    def handle(self, *args, rounds, seed, url, budget, roles, **options):
+    def handle(self, *args, rounds, seed, url, budget, minimum, roles, **options):
         self.progress = options["verbosity"] > 0
         if rounds < 1:
             raise CommandError("--rounds must be 1 or more.")
@@ -231,11 +234,11 @@ class Command(BaseCommand):
             axes = logging.getLogger("axes")
             level, axes.level = axes.level, logging.WARNING  # not a line per sign-in
             try:
-                self._run(transport, roles.split(","), rounds, budget)
+                self._run(transport, roles.split(","), rounds, budget, min(minimum, rounds))
             finally:
                 axes.setLevel(level)
 
-    def _run(self, transport, roles: list[str], rounds: int, budget: float) -> None:
+    def _run(self, transport, roles: list[str], rounds: int, budget: float, minimum: int) -> None:
         users = {u.username: u for u in User.objects.filter(username__in=roles)}
         if missing := set(roles) - set(users):
             raise CommandError(f"No demo user {sorted(missing)}: load the demo clinic (seed_demo) first.")
@@ -251,19 +254,22 @@ class Command(BaseCommand):
             transport.sign_in(username)
         self._warm_up(transport, pages, bare)
 
-        started = time.monotonic()
-        for n in range(rounds):
-            for page in pages:
-                if n >= 5 and page.spent > budget * 1000:
-                    continue
-                for target in (bare[page.role], page):
-                    status, _, sample = transport.get(target.role, target.path)
-                    if status != 200:
-                        raise CommandError(f"{target.role} {target.name} ({target.path}) answered {status}.")
-                    target.samples.append(sample)
-            if self.progress:
-                print(f"round {n + 1}/{rounds}: {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
-        self._report([*bare.values(), *pages], bare, patients, rounds)
+        started, n = time.monotonic(), 0
+        try:
+            for n in range(rounds):
+                for page in pages:
+                    if n >= minimum and page.spent > budget * 1000:
+                        continue
+                    for target in (bare[page.role], page):
+                        status, _, sample = transport.get(target.role, target.path)
+                        if status != 200:
+                            raise CommandError(f"{target.role} {target.name} ({target.path}) answered {status}.")
+                        target.samples.append(sample)
+                if self.progress:
+                    print(f"round {n + 1}/{rounds}: {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+        except KeyboardInterrupt:  # Ctrl-C: the table of the requests made so far
+            self.stdout.write(f"Interrupted in round {n + 1}: the figures below are of the requests made so far.")
+        self._report([p for p in [*bare.values(), *pages] if p.samples], bare, patients, rounds)
 
     def _pages(self, users: dict[str, User], roles: list[str]) -> tuple[list[Page], dict[str, Page]]:
         """What each role opens: the staff pages for a counselor's caseload, patient and session (a counselor's
@@ -364,7 +370,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         short = [f"{p.role} {p.name}" for p in rows if len(p.samples) < rounds]
         if short:
-            self.stdout.write(f"Fewer than {rounds} requests (over the time budget): {', '.join(short)}.")
+            self.stdout.write(f"Fewer than {rounds} requests (time budget, or interrupted): {', '.join(short)}.")
         self.stdout.write(
             f"Targets: {passed} met, {failed} missed (stated for {TARGET_PATIENTS:,} patients; this database has "
             f"{patients:,}). The machine is shared: compare figures taken in one run."
