@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run serve-prod test lint migrations-check deploy-check benchmark clean
+.PHONY: run serve-prod test lint migrations-check deploy-check benchmark benchmark-pages clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ deploy-check: $(VENV)/.run-deps
 
 benchmark: $(VENV)/.run-deps
 	bin/benchmark-seed
+
+# Every staff page and admin changelist per role against a bare authenticated page (PATIENTS, ROUNDS,
+# BENCH_DATABASE_URL, BENCH_URL, KEEP: see bin/benchmark-pages).
+benchmark-pages: $(VENV)/.run-deps
+	bin/benchmark-pages
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache
