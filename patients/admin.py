@@ -20,6 +20,8 @@ class PatientScopedMixin:
     from the model to its patient."""
 
     patient_lookup = "patient"
+    # Rows per patient: a filtered list would count the whole table again just to print "(N total)".
+    show_full_result_count = False
 
     def get_queryset(self, request):
         return only_visible_patients(super().get_queryset(request), request.user, self.patient_lookup)
@@ -50,6 +52,7 @@ class ReadOnlyAdmin(ClinicAdminMixin, admin.ModelAdmin):
 @admin.register(Patient)
 class PatientAdmin(ServiceAdmin):
     patient_lookup = "pk"
+    show_full_result_count = False  # a search would count every patient again for "(N total)"
     list_display = [
         "mrn",
         "legal_last_name",
