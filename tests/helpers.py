@@ -15,6 +15,13 @@ def queries_for_page(client, url: str) -> int:
     return len(queries)
 
 
+def page_bytes(client, url: str) -> int:
+    """How many bytes of HTML serving `url` sends; asserts the page loads."""
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return len(response.content)
+
+
 def audit_csv_export(client, query: str = "") -> str:
     """Post the audit trail's CSV export, run across every event the trail's list (filtered by `query`) shows, and
     return the file's text. The export is streamed, never built in memory."""
