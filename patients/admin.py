@@ -62,8 +62,9 @@ class PatientAdmin(ServiceAdmin):
         "needs_withdrawal_management",
         "intake_date",
     ]
-    list_filter = ["needs_withdrawal_management", "recommended_level", "primary_counselor"]
-    search_fields = ["=mrn", "legal_last_name", "legal_first_name", "preferred_name"]
+    # Counselors are searched by user name, not listed as a filter: a link per clinician grows with the clinic.
+    list_filter = ["needs_withdrawal_management", "recommended_level"]
+    search_fields = ["=mrn", "legal_last_name", "legal_first_name", "preferred_name", "=primary_counselor__username"]
     list_select_related = ["primary_counselor"]
     readonly_fields = ["mrn", "reminder_consent_given_at", "reminder_consent_revoked_at"]
     fieldsets = [

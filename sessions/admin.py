@@ -75,8 +75,8 @@ class MembershipInline(admin.TabularInline):
 class TherapyGroupAdmin(ServiceAdmin):
     form = TherapyGroupForm
     list_display = ["title", "program", "facilitator", "schedule", "members", "capacity", "is_active"]
-    list_filter = ["program", "is_active", "facilitator"]
-    search_fields = ["title", "topic"]
+    list_filter = ["program", "is_active"]  # facilitators by user name: a link per clinician grows with the clinic
+    search_fields = ["title", "topic", "=facilitator__username"]
     list_select_related = ["program", "facilitator"]
     inlines = [MembershipInline]
     fieldsets = [
@@ -126,10 +126,11 @@ class GroupMembershipAdmin(PatientScopedMixin, ServiceAdmin):
     left."""
 
     list_display = ["group", "patient", "joined_on", "left_on"]
-    list_filter = ["group__program", "group"]
+    list_filter = ["group__program"]  # groups are searched by title: a link per group grows with the clinic
     list_select_related = ["group", "patient"]
     autocomplete_fields = ["patient", "group"]
-    search_fields = ["=patient__mrn"]
+    search_fields = ["=patient__mrn", "group__title"]
+    search_help_text = "A patient's MRN or part of the group's title."
 
     def get_fields(self, request, obj=None):
         return ["left_on"] if obj else ["group", "patient", "joined_on"]
@@ -280,8 +281,10 @@ class AttendanceAdmin(ClinicalContentMixin, PatientScopedMixin, ReadOnlyAdmin):
 class ProgressNoteAdmin(ClinicalContentMixin, PatientScopedMixin, ReadOnlyAdmin):
     patient_lookup = "attendance__patient"
     list_display = ["attendance", "patient", "author", "created_at", "signed_at"]
-    list_filter = [("signed_at", admin.EmptyFieldListFilter), "author"]
-    search_fields = ["=attendance__patient__mrn"]
+    # Authors are found by user name, not listed as a filter: a link per clinician grows with the clinic.
+    list_filter = [("signed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["=attendance__patient__mrn", "=author__username"]
+    search_help_text = "A patient's MRN or the author's user name."
     list_select_related = ["attendance__session__group", "attendance__patient", "author"]
     fields = ["attendance", "author", "group_narrative", "data", "assessment", "plan", "signed_at"]
 

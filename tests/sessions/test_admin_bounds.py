@@ -137,3 +137,41 @@ def test_lists_of_a_user_who_sees_every_patient_are_not_filtered_by_a_scope(clie
 
     assert scope_filters(supervisor) == []  # `patient IN (every patient)` would only slow the count and the sort
     assert scope_filters(counselor) != []
+
+
+def test_the_session_lists_drill_down_offers_the_periods_that_hold_sessions(supervisor_client):
+    group = TherapyGroupFactory()
+    now = timezone.now()
+    for days in (-400, -40, -39, -3, 0, 2, 70):
+        GroupSessionFactory(group=group, starts_at=now + datetime.timedelta(days=days))
+    sessions = TherapySession.objects.all()
+    year, month = timezone.localdate().year, timezone.localdate().month
+
+    for query, kind, plain in [
+        ("", "year", sessions),
+        (f"?starts_at__year={year}", "month", sessions.filter(starts_at__year=year)),
+        (
+            f"?starts_at__year={year}&starts_at__month={month}",
+            "day",
+            sessions.filter(starts_at__year=year, starts_at__month=month),
+        ),
+    ]:
+        changelist = supervisor_client.get(f"{S}/therapysession/{query}").context["cl"]
+        offered = changelist.queryset.datetimes("starts_at", kind)
+
+        assert offered == list(plain.datetimes("starts_at", kind))
+        assert list(changelist.queryset.datetimes("starts_at", kind, order="DESC")) == offered[::-1]
+
+
+def test_the_session_lists_drill_down_links_to_each_month_with_sessions(supervisor_client):
+    group = TherapyGroupFactory()
+    GroupSessionFactory(group=group, starts_at=timezone.now() - datetime.timedelta(days=40))
+    GroupSessionFactory(group=group, starts_at=timezone.now())
+    today = timezone.localdate()
+    before = today - datetime.timedelta(days=40)
+
+    page = supervisor_client.get(f"{S}/therapysession/?starts_at__year={today.year}").content.decode()
+
+    months = {before.month, today.month} if before.year == today.year else {today.month}
+    for month in months:
+        assert f"starts_at__month={month}&amp;starts_at__year={today.year}" in page
