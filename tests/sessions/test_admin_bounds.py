@@ -15,7 +15,10 @@ from tests.factories import (
     EnrollmentFactory,
     GroupSessionFactory,
     MembershipFactory,
+    ProgramFactory,
+    ProgressNoteFactory,
     TherapyGroupFactory,
+    UserFactory,
     attendees_with_notes,
 )
 from tests.helpers import SESSION_ADD, page_bytes, queries_for_page
@@ -175,3 +178,24 @@ def test_the_session_lists_drill_down_links_to_each_month_with_sessions(supervis
     months = {before.month, today.month} if before.year == today.year else {today.month}
     for month in months:
         assert f"starts_at__month={month}&amp;starts_at__year={today.year}" in page
+
+
+@pytest.mark.parametrize(
+    "url", [f"{S}/progressnote/", "/admin/patients/patient/", f"{S}/therapygroup/", f"{S}/groupmembership/"]
+)
+def test_lists_do_not_grow_with_the_number_of_clinicians_and_groups(supervisor_client, short_pages, url):
+    program = ProgramFactory(capacity=100)  # a clinic has a few programs, whatever its size
+
+    def clinicians(count):
+        for clinician in UserFactory.create_batch(count):
+            member = MembershipFactory(
+                group__program=program, group__facilitator=clinician, enrollment__patient__primary_counselor=clinician
+            )
+            session = GroupSessionFactory(group=member.group)
+            ProgressNoteFactory(author=clinician, attendance__session=session, attendance__enrollment=member.enrollment)
+
+    clinicians(6)
+    size = page_bytes(supervisor_client, url)
+    clinicians(30)
+
+    assert abs(page_bytes(supervisor_client, url) - size) < SLACK
