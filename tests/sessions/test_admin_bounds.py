@@ -199,3 +199,14 @@ def test_lists_do_not_grow_with_the_number_of_clinicians_and_groups(supervisor_c
     clinicians(30)
 
     assert abs(page_bytes(supervisor_client, url) - size) < SLACK
+
+
+def test_the_session_forms_patient_search_offers_only_the_users_caseload(client, counselor):
+    mine, other = EnrollmentFactory(counselor=counselor), EnrollmentFactory()
+    client.force_login(counselor)
+    search = "/admin/autocomplete/?app_label=clinic_sessions&model_name=therapysession&field_name=patient&term="
+
+    offered = {row["id"] for row in client.get(search).json()["results"]}
+
+    assert offered == {str(mine.patient.pk)}
+    assert str(other.patient.pk) not in offered
