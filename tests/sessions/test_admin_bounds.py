@@ -98,6 +98,7 @@ def test_the_session_lists_drill_down_by_date_runs_a_constant_number_of_queries(
     group = TherapyGroupFactory(facilitator=counselor)
     url = f"{S}/therapysession/?starts_at__year={timezone.localdate().year}"
     sessions(2, group=group)
+    supervisor_client.get(url)  # the first page of a test loads the content types once
     with_two = queries_for_page(supervisor_client, url)
     sessions(38, group=group)
 
