@@ -1,15 +1,91 @@
 """Admin plumbing shared by the apps."""
 
+import datetime
+import functools
+
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.db import models, transaction
+from django.db.models import Exists, Max, Min
+from django.utils import timezone
 
 from clinic import policy
 from clinic.audit import AuditAction, audit_record, audit_record_many
 from clinic.errors import DomainError
 from clinic.policy import Action
+
+
+class IndexedDrillDown:
+    """The date drill-down's periods (`dates()` / `datetimes()` by year, month or day) found through the date's
+    index: the first and last date, then one query asking, for each period between them, whether a row falls in it
+    (an index probe each). Django's own asks PostgreSQL for the distinct periods of every row, which reads the whole
+    table: every session ever booked, to print a dozen month links."""
+
+    MAX_PERIODS = 400  # a drill-down this wide (dates centuries apart) asks the database the plain way
+
+    def dates(self, field_name, kind, order="ASC"):
+        return self._periods(field_name, kind, order, None, lambda day: day) or super().dates(field_name, kind, order)
+
+    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
+        zone = tzinfo or timezone.get_current_timezone()
+
+        def start(day):
+            return datetime.datetime.combine(day, datetime.time(), tzinfo=zone)
+
+        return self._periods(field_name, kind, order, zone, start) or super().datetimes(field_name, kind, order, tzinfo)
+
+    def _periods(self, field_name, kind, order, zone, start):
+        """The periods holding a row, or None to ask the plain way (an empty list when there are no rows)."""
+        if kind not in ("year", "month", "day"):
+            return None
+        bounds = self.aggregate(first=Min(field_name), last=Max(field_name))
+        if bounds["first"] is None:
+            return []
+        first, last = bounds["first"], bounds["last"]
+        if zone is not None:
+            first, last = timezone.localtime(first, zone).date(), timezone.localtime(last, zone).date()
+        try:
+            days = _period_starts(first, last, kind)
+            edges = [start(day) for day in days] + [start(_next_period(days[-1], kind))]
+        except (ValueError, OverflowError):  # the last period of year 9999 ends past Python's dates
+            return None
+        if len(days) > self.MAX_PERIODS:
+            return None
+        probes = {
+            f"p{i}": Exists(self.filter(**{f"{field_name}__gte": edges[i], f"{field_name}__lt": edges[i + 1]}))
+            for i in range(len(days))
+        }
+        held = next(iter(self.order_by().annotate(**probes).values(*probes)[:1]), {})  # one row of answers
+        found = [edges[i] for i in range(len(days)) if held.get(f"p{i}")]
+        return found if order == "ASC" else found[::-1]
+
+
+def _period_starts(first: datetime.date, last: datetime.date, kind: str) -> list[datetime.date]:
+    day = {"year": first.replace(month=1, day=1), "month": first.replace(day=1), "day": first}[kind]
+    starts = []
+    while day <= last and len(starts) <= IndexedDrillDown.MAX_PERIODS:
+        starts.append(day)
+        day = _next_period(day, kind)
+    return starts
+
+
+def _next_period(day: datetime.date, kind: str) -> datetime.date:
+    if kind == "day":
+        return day + datetime.timedelta(days=1)
+    if kind == "month":
+        return day.replace(year=day.year + day.month // 12, month=day.month % 12 + 1)
+    return day.replace(year=day.year + 1)
+
+
+@functools.cache
+def _drilling_down(queryset_class: type) -> type:
+    return type(f"IndexedDrillDown{queryset_class.__name__}", (IndexedDrillDown, queryset_class), {})
+
+
+def _indexed(field) -> bool:
+    return field.db_index or field.unique or field.primary_key
 
 
 class CheckedChangeList(ChangeList):
@@ -23,6 +99,14 @@ class CheckedChangeList(ChangeList):
         except (ValueError, OverflowError) as error:
             raise IncorrectLookupParameters(error) from error
 
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        hierarchy = self.model_admin.date_hierarchy
+        if hierarchy and "__" not in hierarchy and _indexed(self.model._meta.get_field(hierarchy)):
+            queryset = queryset._clone()
+            queryset.__class__ = _drilling_down(type(queryset))
+        return queryset
+
     def get_results(self, request):
         try:
             super().get_results(request)  # counts the rows: the first query the filters reach
@@ -30,8 +114,16 @@ class CheckedChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+def sees_every_patient(user) -> bool:
+    return policy.allows(user, Action.SEE_ALL_PATIENTS)
+
+
 def only_visible_patients(queryset, user, lookup: str = "patient"):
-    """The rows of `queryset` whose patient (at `lookup`, e.g. "attendance__patient") the user may see."""
+    """The rows of `queryset` whose patient (at `lookup`, e.g. "attendance__patient") the user may see. A user who
+    sees every patient gets the queryset as it is: `patient IN (every patient)` filters nothing, yet makes
+    PostgreSQL join every row to the patients before it can count or sort."""
+    if sees_every_patient(user):
+        return queryset
     return queryset.filter(**{f"{lookup}__in": policy.visible_patient_ids(user)})
 
 

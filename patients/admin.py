@@ -20,6 +20,8 @@ class PatientScopedMixin:
     from the model to its patient."""
 
     patient_lookup = "patient"
+    # Rows per patient: a filtered list would count the whole table again just to print "(N total)".
+    show_full_result_count = False
 
     def get_queryset(self, request):
         return only_visible_patients(super().get_queryset(request), request.user, self.patient_lookup)
@@ -50,6 +52,7 @@ class ReadOnlyAdmin(ClinicAdminMixin, admin.ModelAdmin):
 @admin.register(Patient)
 class PatientAdmin(ServiceAdmin):
     patient_lookup = "pk"
+    show_full_result_count = False  # a search would count every patient again for "(N total)"
     list_display = [
         "mrn",
         "legal_last_name",
@@ -59,8 +62,9 @@ class PatientAdmin(ServiceAdmin):
         "needs_withdrawal_management",
         "intake_date",
     ]
-    list_filter = ["needs_withdrawal_management", "recommended_level", "primary_counselor"]
-    search_fields = ["=mrn", "legal_last_name", "legal_first_name", "preferred_name"]
+    # Counselors are searched by user name, not listed as a filter: a link per clinician grows with the clinic.
+    list_filter = ["needs_withdrawal_management", "recommended_level"]
+    search_fields = ["=mrn", "legal_last_name", "legal_first_name", "preferred_name", "=primary_counselor__username"]
     list_select_related = ["primary_counselor"]
     readonly_fields = ["mrn", "reminder_consent_given_at", "reminder_consent_revoked_at"]
     fieldsets = [

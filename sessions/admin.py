@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget
-from django.db.models import Count, Q
+from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget, AutocompleteSelect
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clinic import policy
-from clinic.admin_helpers import ClinicalContentMixin, ServiceAdmin, only_visible_patients
+from clinic.admin_helpers import ClinicalContentMixin, ServiceAdmin, only_visible_patients, sees_every_patient
 from clinic.policy import Action
 from patients.admin import PatientScopedMixin, ReadOnlyAdmin
 from programs.models import EnrollmentStatus
@@ -59,9 +60,10 @@ class MembershipInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        # Another counselor's group shows only the members this user may see.
+        # Another counselor's group shows only the members this user may see. Each row prints the membership
+        # (`__str__` names its group): the group comes in the same query, not one query per row.
         return only_visible_patients(super().get_queryset(request), request.user).select_related(
-            "patient", "enrollment"
+            "group", "patient", "enrollment"
         )
 
     @admin.display(description="Enrollment")
@@ -73,8 +75,8 @@ class MembershipInline(admin.TabularInline):
 class TherapyGroupAdmin(ServiceAdmin):
     form = TherapyGroupForm
     list_display = ["title", "program", "facilitator", "schedule", "members", "capacity", "is_active"]
-    list_filter = ["program", "is_active", "facilitator"]
-    search_fields = ["title", "topic"]
+    list_filter = ["program", "is_active"]  # facilitators by user name: a link per clinician grows with the clinic
+    search_fields = ["title", "topic", "=facilitator__username"]
     list_select_related = ["program", "facilitator"]
     inlines = [MembershipInline]
     fieldsets = [
@@ -124,10 +126,11 @@ class GroupMembershipAdmin(PatientScopedMixin, ServiceAdmin):
     left."""
 
     list_display = ["group", "patient", "joined_on", "left_on"]
-    list_filter = ["group__program", "group"]
+    list_filter = ["group__program"]  # groups are searched by title: a link per group grows with the clinic
     list_select_related = ["group", "patient"]
     autocomplete_fields = ["patient", "group"]
-    search_fields = ["=patient__mrn"]
+    search_fields = ["=patient__mrn", "group__title"]
+    search_help_text = "A patient's MRN or part of the group's title."
 
     def get_fields(self, request, obj=None):
         return ["left_on"] if obj else ["group", "patient", "joined_on"]
@@ -186,12 +189,20 @@ class TherapySessionAdmin(ServiceAdmin):
     inlines = [AttendanceInline]
     patient_lookup = "patient"
     list_shows_patients = False  # the schedule names no patient
+    show_full_result_count = False  # every session ever booked: not worth a second count under a filter
 
     def get_queryset(self, request):
-        # A counselor counts only the attendance of patients they may see.
-        visible = policy.visible_patient_ids(request.user)
-        attended = Q(attendances__status__in=ATTENDED, attendances__patient__in=visible)
-        return super().get_queryset(request).annotate(participant_count=Count("attendances", filter=attended))
+        # Counted per row by a correlated subquery, so PostgreSQL counts only the sessions of the page (a grouped
+        # Count would group every session before the LIMIT, and the date drill-down would run it again). A
+        # counselor counts only the attendance of patients they may see.
+        attended = Attendance.objects.filter(session=OuterRef("pk"), status__in=ATTENDED)
+        attended = only_visible_patients(attended, request.user)
+        count = attended.order_by().values("session").annotate(n=Count("pk")).values("n")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(participant_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
+        )
 
     def get_list_display(self, request):
         # Attendance is clinical: front desk and administrators see only whether a session is scheduled, held or
@@ -204,6 +215,7 @@ class TherapySessionAdmin(ServiceAdmin):
     def _patient_hidden(self, request, obj) -> bool:
         return (
             bool(obj and obj.patient_id)
+            and not sees_every_patient(request.user)
             and not policy.visible_patient_ids(request.user).filter(pk=obj.patient_id).exists()
         )
 
@@ -219,10 +231,15 @@ class TherapySessionAdmin(ServiceAdmin):
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             visible = policy.patients_visible_to(request.user).filter(enrollments__status=EnrollmentStatus.ACTIVE)
+            patient_field, admin_site = TherapySession._meta.get_field("patient"), self.admin_site
 
             class ScopedBookingForm(BookingForm):
                 def __init__(self, *args, **kwargs):
                     super().__init__(*args, patients=visible, **kwargs)  # only patients this user may see
+                    # Searched as typed (the patient admin's scoped, audited autocomplete), not one <option> per
+                    # patient; the field's queryset still checks the posted id.
+                    patient = self.fields["patient"]
+                    patient.widget = AutocompleteSelect(patient_field, admin_site, choices=patient.choices)
                     self.fields["day"].widget = AdminDateWidget()  # the admin's calendar and clock pickers
                     self.fields["at"].widget = AdminTimeWidget()
 
@@ -264,8 +281,10 @@ class AttendanceAdmin(ClinicalContentMixin, PatientScopedMixin, ReadOnlyAdmin):
 class ProgressNoteAdmin(ClinicalContentMixin, PatientScopedMixin, ReadOnlyAdmin):
     patient_lookup = "attendance__patient"
     list_display = ["attendance", "patient", "author", "created_at", "signed_at"]
-    list_filter = [("signed_at", admin.EmptyFieldListFilter), "author"]
-    search_fields = ["=attendance__patient__mrn"]
+    # Authors are found by user name, not listed as a filter: a link per clinician grows with the clinic.
+    list_filter = [("signed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["=attendance__patient__mrn", "=author__username"]
+    search_help_text = "A patient's MRN or the author's user name."
     list_select_related = ["attendance__session__group", "attendance__patient", "author"]
     fields = ["attendance", "author", "group_narrative", "data", "assessment", "plan", "signed_at"]
 
@@ -298,11 +317,11 @@ class ReminderAdmin(PatientScopedMixin, ReadOnlyAdmin):
         # A staff email with no patient (a daily digest) shows to the staff member it was for, and to the roles
         # whose scope is every patient.
         user = request.user
-        no_patient = Q(patient__isnull=True, staff=user)
-        if policy.allows(user, Action.SEE_ALL_PATIENTS):
-            no_patient = Q(patient__isnull=True)
+        reminders = super(PatientScopedMixin, self).get_queryset(request)
+        if sees_every_patient(user):
+            return reminders  # every patient's and every digest: no filter to slow the count and the sort
         visible = policy.visible_patient_ids(user)
-        return super(PatientScopedMixin, self).get_queryset(request).filter(Q(patient__in=visible) | no_patient)
+        return reminders.filter(Q(patient__in=visible) | Q(patient__isnull=True, staff=user))
 
 
 @admin.register(AbsenceReview)

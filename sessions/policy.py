@@ -4,15 +4,15 @@ Registered with the kernel's policy (`clinic.policy`) when the app is ready, so 
 never import this one.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from clinic import policy
 from clinic.errors import OutOfScopeError
 from clinic.models import Role
 from clinic.policy import Action, rule
 from patients.models import Patient
-from programs.models import EnrollmentStatus
-from sessions.models import TherapyGroup, TherapySession
+from programs.models import Enrollment, EnrollmentStatus
+from sessions.models import GroupMembership, TherapyGroup, TherapySession
 
 
 def sees_every_patient(user) -> bool:
@@ -27,14 +27,17 @@ def patients_visible_to(user) -> QuerySet[Patient]:
     sees all patients."""
     patients = Patient.objects.all()
     if not sees_every_patient(user):
-        patients = patients.filter(
-            pk__in=Patient.objects.filter(
-                Q(primary_counselor=user)
-                | Q(enrollments__counselor=user, enrollments__status=EnrollmentStatus.ACTIVE)
-                | Q(group_memberships__group__facilitator=user, group_memberships__left_on__isnull=True)
-            ).values("pk")
-        )
+        patients = patients.filter(pk__in=_caseload_ids(user))
     return patients
+
+
+def _caseload_ids(user) -> QuerySet:
+    """The ids of a counselor's caseload as a UNION of three index lookups. (One query ORing three left joins
+    cannot use an index for any of them: PostgreSQL scans every patient, enrollment and membership.)"""
+    primary = Patient.objects.filter(primary_counselor=user).values("pk")
+    enrolled = Enrollment.objects.filter(counselor=user, status=EnrollmentStatus.ACTIVE).values("patient_id")
+    in_groups = GroupMembership.objects.filter(group__facilitator=user, left_on__isnull=True).values("patient_id")
+    return primary.order_by().union(enrolled.order_by(), in_groups.order_by())
 
 
 def patient_visible_to(user, patient: Patient) -> bool:

@@ -15,9 +15,17 @@ def queries_for_page(client, url: str) -> int:
     return len(queries)
 
 
-def audit_csv_export(client, query: str = ""):
-    """Post the audit trail's CSV export, run across every event the trail's list (filtered by `query`) shows."""
-    return client.post(
+def page_bytes(client, url: str) -> int:
+    """How many bytes of HTML serving `url` sends; asserts the page loads."""
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return len(response.content)
+
+
+def audit_csv_export(client, query: str = "") -> str:
+    """Post the audit trail's CSV export, run across every event the trail's list (filtered by `query`) shows, and
+    return the file's text. The export is streamed, never built in memory."""
+    response = client.post(
         f"/admin/clinic/auditevent/{query}",
         {
             "action": "export_csv",
@@ -26,6 +34,9 @@ def audit_csv_export(client, query: str = ""):
             "_selected_action": list(AuditEvent.objects.values_list("pk", flat=True)),
         },
     )
+    assert response.status_code == 200 and response.streaming, response
+    assert response["Content-Type"] == "text/csv"
+    return response.getvalue().decode()
 
 
 def race(*actions) -> list[str]:

@@ -102,6 +102,8 @@ class ProgressNote(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The admin's list sorts by created_at, id (newest first): read backwards from this index, not sorted.
+        indexes = [models.Index(fields=["created_at", "id"], name="note_created")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(signed_at__isnull=True) | (~Q(data="") & ~Q(assessment="") & ~Q(plan="")),

@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from clinic.audit import audit_record
 from clinic.models import AuditEvent, AuditEventPatient
@@ -53,11 +54,10 @@ def test_an_administrator_filters_the_trail_and_exports_it_as_csv(client, admini
     client.force_login(administrator)
 
     filtered = client.get("/admin/clinic/auditevent/?q=7").content.decode()
-    response = audit_csv_export(client)
+    exported = audit_csv_export(client)
 
     assert "patient.view" in filtered
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert response["Content-Type"] == "text/csv"
+    rows = list(csv.reader(io.StringIO(exported)))
     assert rows[0][:3] == ["time (UTC)", "user", "action"]
     assert sorted(r[3] for r in rows[1:]) == ["7", "8"]
     assert AuditEvent.objects.filter(action="audit.export", actor=administrator).exists()
@@ -94,9 +94,9 @@ def test_the_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(client
         audit_record(actor=UserFactory(username=name), action="patient.view", patient_id=7)
     client.force_login(administrator)
 
-    response = audit_csv_export(client)
+    exported = audit_csv_export(client)
 
-    users = {row[1] for row in csv.reader(io.StringIO(response.content.decode(), newline=""))}
+    users = {row[1] for row in csv.reader(io.StringIO(exported, newline=""))}
     assert users >= {'\'=HYPERLINK("http://x")', "'+1+1", "'-2+3", "'@SUM(A1)", "'\tlead", "'\rlead", "plain-name"}
     assert not any(user.startswith(("=", "+", "-", "@", "\t", "\r")) for user in users)
 
@@ -154,3 +154,23 @@ def test_the_trail_runs_the_same_queries_for_2_and_40_list_events(client, admini
 
     assert queries_for_page(client, "/admin/clinic/auditevent/?q=7") == with_two
     assert "7 57" in client.get("/admin/clinic/auditevent/?q=57").content.decode()
+
+
+def test_the_export_streams_in_chunks_with_the_same_queries_for_2_and_40_events(client, administrator, counselor):
+    client.force_login(administrator)
+
+    def export_queries(events):
+        for n in range(events):
+            audit_record(actor=counselor, action="patient.list", patient_ids=[7, 8 + n])
+        with CaptureQueriesContext(connection) as queries:
+            exported = audit_csv_export(client)  # the file is read here, as it streams
+        return len(queries), exported
+
+    with_two, _ = export_queries(2)
+    with_forty, exported = export_queries(38)
+
+    assert with_forty == with_two
+    rows = list(csv.reader(io.StringIO(exported)))[1:]
+    assert [row[2] for row in rows].count("patient.list") == 40
+    assert [row[2] for row in rows].count("audit.export") == 1  # the earlier export; not this one
+    assert AuditEvent.objects.filter(action="audit.export").count() == 2

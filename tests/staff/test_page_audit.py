@@ -112,7 +112,7 @@ def test_the_audit_trail_of_a_patient_finds_the_lists_that_showed_them(client, a
     exported = audit_csv_export(client, f"?q={patient.pk}")
 
     assert "patient.list" in found and "patient.view" in found
-    rows = list(csv.reader(io.StringIO(exported.content.decode())))[1:]
+    rows = list(csv.reader(io.StringIO(exported)))[1:]
     assert sorted((row[2], row[3]) for row in rows) == [
         ("patient.list", " ".join(str(pk) for pk in sorted([patient.pk, other.pk]))),
         ("patient.view", str(patient.pk)),
