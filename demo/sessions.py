@@ -1,7 +1,8 @@
 """Demo groups, rosters and eight weeks of sessions with attendance and notes, bulk-inserted.
 
 Past sessions were held and have attendance (mostly present, some late, some absences) with signed notes, the last
-two days' notes still drafts; today's sessions wait for attendance; the weeks ahead come from the real generator.
+two days' notes still drafts; today's sessions wait for attendance; the weeks ahead are what the generator
+(sessions_generate) would make, written with the rest (tests/demo prove the generator then has nothing to add).
 """
 
 import datetime
@@ -10,6 +11,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
 from clinic.clock import days, local_start
@@ -30,7 +32,6 @@ from sessions.models import (
 )
 from sessions.models.attendance import ATTENDED
 from sessions.models.billing import psychotherapy_code
-from sessions.services.groups import sessions_generate
 
 # The large tables' rows, made without Model.__init__ (see demo.load.Rows).
 NewSession = Rows(TherapySession)
@@ -212,6 +213,7 @@ class SessionSeeder:
         self.first = today - datetime.timedelta(days=HISTORY_DAYS)
         self.window_start = today - datetime.timedelta(days=HISTORY_DAYS + 7)
         self.recent = timezone.now() - datetime.timedelta(days=2)
+        self.horizon_end = today + datetime.timedelta(days=settings.SESSION_HORIZON_DAYS)
         self.held: dict[int, list[_Held]] = {}  # group id -> its past sessions
         self.new_sessions: list[TherapySession] = []  # past sessions of copies opened in this chunk
         self.copies: dict[GroupSpec, list[TherapyGroup]] = {}
@@ -273,7 +275,9 @@ class SessionSeeder:
         return group
 
     def _plan_past_sessions(self, group: TherapyGroup) -> None:
-        for day in days(max(self.first, group.starts_on), self.today):
+        """Eight weeks held, today's waiting for attendance, and the weeks ahead as the generator
+        (sessions_generate) would make them: one per meeting day up to the horizon."""
+        for day in days(max(self.first, group.starts_on), self.horizon_end):
             if day.isoweekday() in group.weekdays:
                 self.new_sessions.append(
                     NewSession(
@@ -450,8 +454,6 @@ class SessionSeeder:
         return counts
 
     def finish(self) -> dict[str, int]:
-        """Past sessions of copies opened last, then the weeks ahead from the real generator."""
+        """Past sessions of copies opened last."""
         self._write_new_sessions()
-        self.loader.reset_sequences()  # the generator inserts through the ORM
-        sessions_generate(today=self.today)
         return {"groups": self.counts["groups"], "sessions": self.counts.pop("sessions", 0)}

@@ -90,6 +90,7 @@ def test_the_demo_respects_capacity_and_one_active_enrollment():
 
 def test_seeding_in_small_chunks_keeps_the_rules_across_chunks():
     from sessions.models import TherapyGroup
+    from sessions.services.groups import sessions_generate
 
     output = seed("--patients", "150", "--chunk-size", "20")
 
@@ -99,11 +100,14 @@ def test_seeding_in_small_chunks_keeps_the_rules_across_chunks():
     assert Patient.objects.count() == 150
     assert TherapyGroup.objects.filter(title="Residential Process Group 2").exists()  # a copy opened as one filled
     assert_the_rules_hold()
+    # The weeks ahead are exactly what the session generator would make: it finds nothing to add or change.
+    assert sessions_generate() == {"created": 0, "moved": 0, "cancelled": 0}
 
 
 @pytest.mark.postgres
 def test_on_postgresql_the_demo_loads_through_copy_and_the_tables_stay_usable():
     from sessions.models import Attendance, ProgressNote, TherapySession
+    from sessions.services.groups import sessions_generate
 
     output = seed("--patients", "150", "--chunk-size", "40")
 
@@ -111,6 +115,7 @@ def test_on_postgresql_the_demo_loads_through_copy_and_the_tables_stay_usable():
     assert Patient.objects.count() == 150
     assert ProgressNote.objects.count() > Attendance.objects.count() / 2 > 0
     assert_the_rules_hold()
+    assert sessions_generate() == {"created": 0, "moved": 0, "cancelled": 0}
     # Sequences were moved past the keys the seed handed out: the next rows the app adds get fresh ones.
     enrollment = caseload_patient(UserFactory(role=Role.COUNSELOR))
     assert enrollment.patient_id > Patient.objects.exclude(pk=enrollment.patient_id).aggregate(m=Max("pk"))["m"]
