@@ -73,9 +73,9 @@ class Loader:
             self._drop_foreign_keys([m._meta.db_table for m in models])
 
     def _drop_foreign_keys(self, tables: list[str]) -> None:
-        """A foreign key checks each inserted row with a query of its own (and locks the row it points at):
-        most of a COPY's time. As PostgreSQL's manual advises for bulk loads ("Populating a Database"), drop
-        them and add them back at the end, where one join per key checks every row."""
+        """A foreign key checks each inserted row with a query of its own (and locks the row it points at),
+        millions of them at 100,000 patients. As PostgreSQL's manual advises for bulk loads ("Populating a
+        Database"), drop them and add them back at the end, where one join per key checks every row."""
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "

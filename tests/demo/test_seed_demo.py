@@ -3,7 +3,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -109,8 +109,19 @@ def test_on_postgresql_the_demo_loads_through_copy_and_the_tables_stay_usable():
     from sessions.models import Attendance, ProgressNote, TherapySession
     from sessions.services.groups import sessions_generate
 
+    def foreign_keys():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE contype = 'f' ORDER BY 1, 2"
+            )
+            return cursor.fetchall()
+
+    before = foreign_keys()
+
     output = seed("--patients", "150", "--chunk-size", "40")
 
+    assert foreign_keys() == before  # dropped for the load, added back (and so checked) at the end
     assert "Patients: 150/150 (chunk 4 of 4;" in output
     assert Patient.objects.count() == 150
     assert ProgressNote.objects.count() > Attendance.objects.count() / 2 > 0
