@@ -185,7 +185,7 @@ def _minutes(rng: random.Random, status: str, length: int) -> int:
     return 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Held:
     """What attendance and notes need of a past group session, kept for the whole seed (a few per group)."""
 
