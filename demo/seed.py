@@ -1,15 +1,18 @@
 """Demo data for `make run` and for benchmarks: a small clinic that looks real.
 
 Staff in each role, programs at each level of care, and patients whose histories follow the usual
-journeys (residential -> IOP -> aftercare, step-ups, discharges with each TEDS reason). Rows are written
-with bulk inserts so that thousands of patients load in seconds; the data respects every constraint the
-services enforce (one active enrollment, capacity, no gaps or overlaps between enrollments).
+journeys (residential -> IOP -> aftercare, step-ups, discharges with each TEDS reason). Patients are made a
+chunk at a time with their whole history (stays, groups, sessions, attendance, notes) and written through
+demo.load (COPY on PostgreSQL, bulk inserts on SQLite), so that 100,000 patients load in minutes in bounded
+memory; the data respects every constraint the services enforce (one active enrollment, capacity, no gaps or
+overlaps between enrollments).
 """
 
 import datetime
 import math
 import random
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -33,7 +36,8 @@ from demo.data import (
     TRANSITION_REASONS,
     ProgramSpec,
 )
-from demo.sessions import seed_sessions
+from demo.load import Loader
+from demo.sessions import SessionSeeder
 from patients.models import Patient, luhn_check_digit
 from programs.models import (
     Approach,
@@ -44,8 +48,16 @@ from programs.models import (
     Transition,
     TransitionKind,
 )
+from sessions.models import (
+    AbsenceReview,
+    Attendance,
+    GroupMembership,
+    GroupNarrative,
+    ProgressNote,
+    TherapySession,
+)
 
-BATCH = 500
+CHUNK = 2000  # patients planned and written at a time: memory follows this, not the number of patients
 
 
 def already_loaded() -> bool:
@@ -112,8 +124,7 @@ def _journey_for(rng: random.Random, index: int, total: int):
     return rng.choices(JOURNEYS, weights=[w for w, _, _ in JOURNEYS])[0]
 
 
-def _mrns(rng: random.Random, count: int) -> list[str]:
-    taken = set(Patient.objects.values_list("mrn", flat=True))
+def _mrns(rng: random.Random, count: int, taken: set[str]) -> list[str]:
     result = []
     while len(result) < count:
         body = str(rng.randrange(10**6, 10**7))
@@ -142,25 +153,29 @@ def _staff(count_patients: int) -> tuple[dict[str, User], list[User]]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         users[username] = user
-    counselors = [users["counselor"], users["counselor2"]]
     wanted = max(2, math.ceil(count_patients / PATIENTS_PER_COUNSELOR))
-    for i in range(2, wanted):
+    extra = [f"counselor{i + 1}" for i in range(2, wanted)]
+    # (by prefix, not `IN` with thousands of names: SQLite caps a statement's parameters)
+    existing = set(User.objects.filter(username__startswith="counselor").values_list("username", flat=True))
+    missing = []
+    for i, username in enumerate(extra, 2):
+        if username in existing:
+            continue
         first, last = EXTRA_COUNSELOR_NAMES[i % len(EXTRA_COUNSELOR_NAMES)]
-        user, created = User.objects.get_or_create(
-            username=f"counselor{i + 1}",
-            defaults=dict(
-                first_name=first,
-                last_name=last,
-                role=Role.COUNSELOR,
-                credentials="CADC",
-                is_staff=True,
-                email=f"counselor{i + 1}@staff.clinic.example",
-            ),
+        user = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            role=Role.COUNSELOR,
+            credentials="CADC",
+            is_staff=True,
+            email=f"{username}@staff.clinic.example",
         )
-        if created:
-            user.set_unusable_password()  # extra caseloads for scale; sign in as the named demo users
-            user.save(update_fields=["password"])
-        counselors.append(user)
+        user.set_unusable_password()  # extra caseloads for scale; sign in as the named demo users
+        missing.append(user)
+    User.objects.bulk_create(missing, batch_size=1000)  # 4,000 of them at 100,000 patients
+    by_name = {u.username: u for u in User.objects.filter(username__startswith="counselor")}
+    counselors = [users["counselor"], users["counselor2"], *(by_name[name] for name in extra)]
     return users, counselors
 
 
@@ -232,8 +247,25 @@ def _patient(
     )
 
 
-def seed_clinic(*, patients: int, seed: int = 2026, out=None) -> dict[str, int]:
-    """Add `patients` demo patients (and the staff and programs, when missing). Returns counts."""
+# The tables the seed fills in bulk (on PostgreSQL, locked against other sessions until it commits).
+LOADED = [
+    Patient,
+    Enrollment,
+    Transition,
+    TherapySession,
+    GroupNarrative,
+    GroupMembership,
+    Attendance,
+    ProgressNote,
+    AbsenceReview,
+]
+
+
+def seed_clinic(*, patients: int, seed: int = 2026, out=None, chunk: int = CHUNK) -> dict[str, int]:
+    """Add `patients` demo patients (and the staff and programs, when missing). Returns counts.
+
+    Patients are planned, written and given their sessions `chunk` at a time, so memory stays the same whatever
+    the number of patients; rows go in through `Loader` (COPY on PostgreSQL)."""
     started = time.monotonic()
     rng = random.Random(seed + Patient.objects.count())
     today = timezone.localdate()
@@ -243,43 +275,112 @@ def seed_clinic(*, patients: int, seed: int = 2026, out=None) -> dict[str, int]:
             out.write(message)
 
     with transaction.atomic():
+        loader = Loader(LOADED)
         users, counselors = _staff(patients + Patient.objects.count())
         programs = _programs()
-        specs = {spec.key: spec for spec in PROGRAMS}
         say(f"Staff: {len(users)} demo users and {len(counselors)} counselors; programs: {len(programs)}.")
+        clinic = _Intake(rng, users, counselors, programs, today)
+        sessions = SessionSeeder(
+            rng=rng,
+            programs=programs,
+            today=today,
+            loader=loader,
+            clinicians=[users["counselor"], users["supervisor"], *counselors[1:]],
+        )
+        counts = Counter()
+        chunks = math.ceil(patients / chunk) if patients else 0
+        for n, first in enumerate(range(0, patients, chunk), 1):
+            planned = clinic.plan(first, min(chunk, patients - first), patients)
+            clinic.make_room(planned)
+            loader.write(Patient, [p.patient for p in planned])
+            enrollments = loader.write(Enrollment, clinic.enrollments(planned))
+            transitions = loader.write(Transition, clinic.transitions(planned, enrollments))
+            counts.update(patients=len(planned), enrollments=len(enrollments), transitions=len(transitions))
+            counts.update(sessions.add(enrollments))
+            say(
+                f"Patients: {first + len(planned)}/{patients} (chunk {n} of {chunks}; {loader.rows} rows, "
+                f"{loader.rate():,.0f} rows/s)"
+            )
+        counts.update(sessions.finish())
+        say(f"Enrollments: {counts['enrollments']}; transitions: {counts['transitions']}")
+        say(f"Groups: {counts['groups']}; roster entries: {counts['memberships']}")
+        audit_record(
+            actor=None,
+            action=AuditAction.DEMO_SEED,
+            patients=counts["patients"],
+            enrollments=counts["enrollments"],
+            transitions=counts["transitions"],
+        )
+        loader.finish()
 
-        planned: list[PlannedPatient] = []
-        for i, mrn in enumerate(_mrns(rng, patients)):
-            _, path, ending = _journey_for(rng, i, patients)
-            stays = _plan_stays(rng, path, ending, specs, today)
-            counselor = counselors[i % len(counselors)]
+    counts = {
+        "patients": 0,
+        "enrollments": 0,
+        "transitions": 0,
+        "sessions": 0,
+        "attendance": 0,
+        "notes": 0,
+        "reviews": 0,
+        **counts,
+        "largest_write": loader.largest_write,
+    }
+    say(
+        f"Demo data loaded in {time.monotonic() - started:.1f} s: {counts['patients']} patients, "
+        f"{counts['enrollments']} enrollments, {counts['transitions']} transitions, {counts['sessions']} past "
+        f"sessions, {counts['attendance']} attendance records, {counts['notes']} notes."
+    )
+    return counts
+
+
+class _Intake:
+    """Plans patients and their stays a chunk at a time, keeping what spans chunks: MRNs taken, active
+    patients per program (for capacity), whether the override example has been shown."""
+
+    def __init__(self, rng, users, counselors, programs, today):
+        self.rng, self.users, self.counselors, self.programs, self.today = rng, users, counselors, programs, today
+        self.specs = {spec.key: spec for spec in PROGRAMS}
+        self.taken = set(Patient.objects.values_list("mrn", flat=True))
+        self.active = {
+            key: Enrollment.objects.filter(program=program, status=EnrollmentStatus.ACTIVE).count()
+            for key, program in programs.items()
+        }
+        self.override_shown = False
+
+    def plan(self, first: int, size: int, total: int) -> list[PlannedPatient]:
+        rng, specs, programs = self.rng, self.specs, self.programs
+        planned = []
+        for i, mrn in enumerate(_mrns(rng, size, self.taken), first):
+            _, path, ending = _journey_for(rng, i, total)
+            stays = _plan_stays(rng, path, ending, specs, self.today)
+            counselor = self.counselors[i % len(self.counselors)]
             patient = _patient(rng, mrn, counselor, programs[path[0]].level_of_care, stays[0].admitted_on, i)
             plan = PlannedPatient(patient, stays)
             # One flagged patient in IOP shows the supervisor's withdrawal-management override.
-            if path == ["iop"] and ending is None and not any(p.override for p in planned):
+            if path == ["iop"] and ending is None and not self.override_shown:
                 patient.needs_withdrawal_management = True
-                plan.override = True
+                plan.override = self.override_shown = True
             elif patient.needs_withdrawal_management and any(
                 specs[s.program].level in (L.INTENSIVE_OUTPATIENT, L.OUTPATIENT, L.CONTINUING_CARE) for s in stays
             ):
                 # Stepped down after withdrawal was managed: the flag was cleared at reassessment.
                 patient.needs_withdrawal_management = False
             planned.append(plan)
+        return planned
 
-        # Make room: a program holds at least its active patients, with a few places to spare.
-        for key, program in programs.items():
-            active = Enrollment.objects.filter(program=program, status=EnrollmentStatus.ACTIVE).count()
-            active += sum(1 for p in planned if p.stays[-1].program == key and p.stays[-1].discharged_on is None)
-            needed = math.ceil(active * 1.15) + 1
+    def make_room(self, planned: list[PlannedPatient]) -> None:
+        """A program holds at least its active patients, with a few places to spare: raised before the chunk's
+        enrollments go in, as an administrator would before admitting them."""
+        for plan in planned:
+            if plan.stays[-1].discharged_on is None:
+                self.active[plan.stays[-1].program] += 1
+        for key, program in self.programs.items():
+            needed = math.ceil(self.active[key] * 1.15) + 1
             if needed > program.capacity:
                 program.capacity = needed
                 program.save(update_fields=["capacity"])
 
-        for start in range(0, len(planned), BATCH):
-            Patient.objects.bulk_create([p.patient for p in planned[start : start + BATCH]], batch_size=BATCH)
-            say(f"Patients: {min(start + BATCH, len(planned))}/{len(planned)}")
-
-        supervisor = users["supervisor"]
+    def enrollments(self, planned: list[PlannedPatient]) -> list[Enrollment]:
+        supervisor = self.users["supervisor"]
         enrollments = []
         for plan in planned:
             for stay in plan.stays:
@@ -287,7 +388,7 @@ def seed_clinic(*, patients: int, seed: int = 2026, out=None) -> dict[str, int]:
                 enrollments.append(
                     Enrollment(
                         patient=plan.patient,
-                        program=programs[stay.program],
+                        program=self.programs[stay.program],
                         status=stay.status,
                         admitted_on=stay.admitted_on,
                         discharged_on=stay.discharged_on,
@@ -300,9 +401,10 @@ def seed_clinic(*, patients: int, seed: int = 2026, out=None) -> dict[str, int]:
                         override_by=supervisor if override else None,
                     )
                 )
-        Enrollment.objects.bulk_create(enrollments, batch_size=BATCH)
-        say(f"Enrollments: {len(enrollments)}")
+        return enrollments
 
+    def transitions(self, planned: list[PlannedPatient], enrollments: list[Enrollment]) -> list[Transition]:
+        supervisor = self.users["supervisor"]
         transitions = []
         position = 0
         for plan in planned:
@@ -316,32 +418,8 @@ def seed_clinic(*, patients: int, seed: int = 2026, out=None) -> dict[str, int]:
                         to_enrollment=new,
                         kind=kind,
                         effective_on=new.admitted_on,
-                        reason=rng.choice(TRANSITION_REASONS[kind]),
+                        reason=self.rng.choice(TRANSITION_REASONS[kind]),
                         decided_by=old.counselor or supervisor,
                     )
                 )
-        Transition.objects.bulk_create(transitions, batch_size=BATCH)
-        say(f"Transitions: {len(transitions)}")
-        sessions = seed_sessions(
-            rng=rng,
-            programs=programs,
-            enrollments=enrollments,
-            today=today,
-            say=say,
-            clinicians=[users["counselor"], users["supervisor"], *counselors[1:]],
-        )
-        audit_record(
-            actor=None,
-            action=AuditAction.DEMO_SEED,
-            patients=len(planned),
-            enrollments=len(enrollments),
-            transitions=len(transitions),
-        )
-
-    counts = {"patients": len(planned), "enrollments": len(enrollments), "transitions": len(transitions), **sessions}
-    say(
-        f"Demo data loaded in {time.monotonic() - started:.1f} s: {counts['patients']} patients, "
-        f"{counts['enrollments']} enrollments, {counts['transitions']} transitions, {counts['sessions']} past "
-        f"sessions, {counts['attendance']} attendance records, {counts['notes']} notes."
-    )
-    return counts
+        return transitions

@@ -1,19 +1,22 @@
 """Demo groups, rosters and eight weeks of sessions with attendance and notes, bulk-inserted.
 
 Past sessions were held and have attendance (mostly present, some late, some absences) with signed notes, the last
-two days' notes still drafts; today's sessions wait for attendance; the weeks ahead come from the real generator.
+two days' notes still drafts; today's sessions wait for attendance; the weeks ahead are what the generator
+(sessions_generate) would make, written with the rest (tests/demo prove the generator then has nothing to add).
 """
 
 import datetime
-import math
+import heapq
 import random
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
 from clinic.clock import days, local_start
 from clinic.models import User
+from demo.load import Rows
 from programs.models import Enrollment, EnrollmentStatus, Program
 from sessions.models import (
     AbsenceReview,
@@ -29,11 +32,16 @@ from sessions.models import (
 )
 from sessions.models.attendance import ATTENDED
 from sessions.models.billing import psychotherapy_code
-from sessions.services.groups import sessions_generate
+
+# The large tables' rows, made without Model.__init__ (see demo.load.Rows).
+NewSession = Rows(TherapySession)
+NewNarrative = Rows(GroupNarrative)
+NewMembership = Rows(GroupMembership)
+NewAttendance = Rows(Attendance)
+NewNote = Rows(ProgressNote)
 
 HISTORY_DAYS = 56
 GROUP_SIZE = 11  # one place kept free in each group of 12
-BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -177,123 +185,190 @@ def _minutes(rng: random.Random, status: str, length: int) -> int:
     return 0
 
 
-def _groups(programs: dict[str, Program], clinicians: list[User], today: datetime.date) -> dict[str, list]:
-    """Enough copies of each group for its program's active patients, created when missing."""
-    active = {
-        key: Enrollment.objects.filter(program=program, status=EnrollmentStatus.ACTIVE).count()
-        for key, program in programs.items()
-    }
-    groups: dict[GroupSpec, list[TherapyGroup]] = {}
-    for spec in GROUPS:
-        copies = max(1, math.ceil(active[spec.program] / GROUP_SIZE))
-        groups[spec] = []
-        for copy in range(copies):
-            group, _ = TherapyGroup.objects.get_or_create(
-                program=programs[spec.program],
-                title=spec.title if copy == 0 else f"{spec.title} {copy + 1}",
-                defaults=dict(
-                    topic=spec.topic,
-                    facilitator=clinicians[(spec.lead + 3 * copy) % len(clinicians)],
-                    weekdays=list(spec.weekdays),
-                    start_time=spec.at,
-                    duration_minutes=spec.minutes,
-                    location=spec.room,
-                    billing_code=spec.code,
-                    starts_on=today - datetime.timedelta(days=HISTORY_DAYS + 28),
-                ),
+@dataclass(frozen=True, slots=True)
+class _Held:
+    """What attendance and notes need of a past group session, kept for the whole seed (a few per group)."""
+
+    pk: int
+    day: datetime.date
+    starts_at: datetime.datetime
+    minutes: int
+    facilitator_id: int
+    narrative: str
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.starts_at + datetime.timedelta(minutes=self.minutes)
+
+
+class SessionSeeder:
+    """Groups, rosters, sessions, attendance and notes for the patients of one chunk at a time.
+
+    Group copies are opened as they fill: an active patient joins the copy of each of the program's groups with
+    the fewest live members, and a new copy (with its eight weeks of past sessions) opens when all have
+    GROUP_SIZE. What spans chunks is small: the copies, their past sessions, each counselor's next slot."""
+
+    def __init__(self, *, rng, programs: dict[str, Program], clinicians: list[User], today: datetime.date, loader):
+        self.rng, self.programs, self.clinicians, self.today, self.loader = rng, programs, clinicians, today, loader
+        self.first = today - datetime.timedelta(days=HISTORY_DAYS)
+        self.window_start = today - datetime.timedelta(days=HISTORY_DAYS + 7)
+        self.recent = timezone.now() - datetime.timedelta(days=2)
+        self.horizon_end = today + datetime.timedelta(days=settings.SESSION_HORIZON_DAYS)
+        self.held: dict[int, list[_Held]] = {}  # group id -> its past sessions
+        self.new_sessions: list[TherapySession] = []  # past sessions of copies opened in this chunk
+        self.copies: dict[GroupSpec, list[TherapyGroup]] = {}
+        self.emptiest: dict[GroupSpec, list[tuple[int, int]]] = {}  # heap of (live members, copy index)
+        self.specs_of = defaultdict(list)  # program id -> its group specs
+        self.slot_of = defaultdict(int)
+        self.counts = defaultdict(int)
+        live = defaultdict(int)
+        for group_id in GroupMembership.objects.filter(
+            left_on__isnull=True, enrollment__status=EnrollmentStatus.ACTIVE
+        ).values_list("group_id", flat=True):
+            live[group_id] += 1
+        for spec in GROUPS:
+            program = programs[spec.program]
+            self.specs_of[program.pk].append(spec)
+            existing = {g.title: g for g in TherapyGroup.objects.filter(program=program, title__startswith=spec.title)}
+            self.copies[spec], self.emptiest[spec] = [], []
+            self._open(spec)  # the first copy always exists
+            while self._title(spec, len(self.copies[spec])) in existing:
+                self._open(spec)
+            self.emptiest[spec] = [(live[g.pk], i) for i, g in enumerate(self.copies[spec])]
+            heapq.heapify(self.emptiest[spec])
+
+    @staticmethod
+    def _title(spec: GroupSpec, copy: int) -> str:
+        return spec.title if copy == 0 else f"{spec.title} {copy + 1}"
+
+    def _open(self, spec: GroupSpec) -> TherapyGroup:
+        copy = len(self.copies[spec])
+        group, created = TherapyGroup.objects.get_or_create(
+            program=self.programs[spec.program],
+            title=self._title(spec, copy),
+            defaults=dict(
+                topic=spec.topic,
+                facilitator=self.clinicians[(spec.lead + 3 * copy) % len(self.clinicians)],
+                weekdays=list(spec.weekdays),
+                start_time=spec.at,
+                duration_minutes=spec.minutes,
+                location=spec.room,
+                billing_code=spec.code,
+                starts_on=self.today - datetime.timedelta(days=HISTORY_DAYS + 28),
+            ),
+        )
+        self.copies[spec].append(group)
+        self.counts["groups"] += 1
+        if created:
+            self._plan_past_sessions(group)
+        else:  # from an earlier run: its sessions and narratives are there already
+            self.held[group.pk] = [
+                _Held(pk, day, starts_at, minutes, facilitator, text or "")
+                for pk, day, starts_at, minutes, facilitator, text in group.sessions.filter(
+                    occurrence_date__gte=self.first, occurrence_date__lt=self.today
+                )
+                .order_by("occurrence_date")
+                .values_list(
+                    "pk", "occurrence_date", "starts_at", "duration_minutes", "facilitator_id", "narrative__text"
+                )
+            ]
+        return group
+
+    def _plan_past_sessions(self, group: TherapyGroup) -> None:
+        """Eight weeks held, today's waiting for attendance, and the weeks ahead as the generator
+        (sessions_generate) would make them: one per meeting day up to the horizon."""
+        for day in days(max(self.first, group.starts_on), self.horizon_end):
+            if day.isoweekday() in group.weekdays:
+                self.new_sessions.append(
+                    NewSession(
+                        kind=SessionKind.GROUP,
+                        program_id=group.program_id,
+                        group_id=group.pk,
+                        occurrence_date=day,
+                        starts_at=local_start(day, group.start_time),
+                        duration_minutes=group.duration_minutes,
+                        facilitator_id=group.facilitator_id,
+                        location=group.location,
+                        status=SessionStatus.HELD if day < self.today else SessionStatus.SCHEDULED,
+                        billing_code=group.billing_code,
+                    )
+                )
+
+    def _write_new_sessions(self) -> None:
+        sessions = self.loader.write(TherapySession, self.new_sessions)
+        self.new_sessions = []
+        held = [s for s in sessions if s.occurrence_date < self.today]
+        narratives = self.loader.write(
+            GroupNarrative,
+            [NewNarrative(session_id=s.pk, text=self.rng.choice(NARRATIVES), author_id=s.facilitator_id) for s in held],
+        )
+        for session, narrative in zip(held, narratives, strict=True):
+            self.held.setdefault(session.group_id, []).append(
+                _Held(
+                    session.pk,
+                    session.occurrence_date,
+                    session.starts_at,
+                    session.duration_minutes,
+                    session.facilitator_id,
+                    narrative.text,
+                )
             )
-            groups[spec].append(group)
-    return groups
+        self.counts["sessions"] += len(held)
 
-
-def _memberships(rng, groups, plans_enrollments, today) -> list[GroupMembership]:
-    """Each enrollment that overlaps the group's life joins one copy of each of its program's groups; active
-    patients go to the copy with the fewest live members."""
-    window_start = today - datetime.timedelta(days=HISTORY_DAYS + 7)
-    live = defaultdict(int)
-    for group_id in GroupMembership.objects.filter(
-        left_on__isnull=True, enrollment__status=EnrollmentStatus.ACTIVE
-    ).values_list("group_id", flat=True):
-        live[group_id] += 1
-    memberships = []
-    by_program = defaultdict(list)
-    for copies in groups.values():
-        by_program[copies[0].program_id].append(copies)
-    for enrollment in plans_enrollments:
-        if enrollment.discharged_on is not None and enrollment.discharged_on < window_start:
-            continue
-        for copies in by_program.get(enrollment.program_id, []):
-            if enrollment.is_active:
-                group = min(copies, key=lambda g: live[g.pk])
-                live[group.pk] += 1
-            else:
-                group = rng.choice(copies)
-            memberships.append(
-                GroupMembership(
-                    group=group,
+    def _memberships(self, enrollments: list[Enrollment]) -> list[tuple[GroupMembership, Enrollment]]:
+        """Each enrollment that overlaps the groups' eight weeks joins one copy of each of its program's groups;
+        active patients go to the copy with the fewest live members."""
+        memberships = []
+        for enrollment in enrollments:
+            if enrollment.discharged_on is not None and enrollment.discharged_on < self.window_start:
+                continue
+            for spec in self.specs_of.get(enrollment.program_id, []):
+                copies, heap = self.copies[spec], self.emptiest[spec]
+                if enrollment.is_active:
+                    live, index = heap[0]
+                    if live >= GROUP_SIZE:
+                        self._open(spec)
+                        live, index = 0, len(copies) - 1
+                        heapq.heappush(heap, (1, index))
+                    else:
+                        heapq.heapreplace(heap, (live + 1, index))
+                    group = copies[index]
+                else:
+                    group = self.rng.choice(copies)
+                membership = NewMembership(
+                    group_id=group.pk,
                     patient_id=enrollment.patient_id,
-                    enrollment=enrollment,
+                    enrollment_id=enrollment.pk,
                     joined_on=max(enrollment.admitted_on, group.starts_on),
                     left_on=enrollment.discharged_on,
                 )
-            )
-    GroupMembership.objects.bulk_create(memberships, batch_size=BATCH)
-    return memberships
+                memberships.append((membership, enrollment))
+        return memberships
 
-
-def _past_group_sessions(groups, today) -> list[TherapySession]:
-    first = today - datetime.timedelta(days=HISTORY_DAYS)
-    new = []
-    for copies in groups.values():
-        for group in copies:
-            for day in days(max(first, group.starts_on), today):
-                if day.isoweekday() in group.weekdays:
-                    new.append(
-                        TherapySession(
-                            kind=SessionKind.GROUP,
-                            program_id=group.program_id,
-                            group=group,
-                            occurrence_date=day,
-                            starts_at=local_start(day, group.start_time),
-                            duration_minutes=group.duration_minutes,
-                            facilitator_id=group.facilitator_id,
-                            location=group.location,
-                            status=SessionStatus.HELD if day < today else SessionStatus.SCHEDULED,
-                            billing_code=group.billing_code,
-                        )
-                    )
-    TherapySession.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
-    group_ids = [g.pk for copies in groups.values() for g in copies]
-    return list(
-        TherapySession.objects.filter(group_id__in=group_ids, occurrence_date__gte=first, occurrence_date__lt=today)
-    )
-
-
-def _individual_sessions(rng, enrollments, today) -> list[TherapySession]:
-    """Individual counseling (check-ins in aftercare) every two weeks with the patient's counselor, in the
-    afternoon slots, from eight weeks ago to four weeks ahead."""
-    sessions = []
-    slot_of = defaultdict(int)
-    for enrollment in enrollments:
-        if not enrollment.is_active or enrollment.counselor_id is None:
-            continue
-        k = slot_of[enrollment.counselor_id]
-        slot_of[enrollment.counselor_id] += 1
-        weekday, hour, parity = k % 5 + 1, 13 + (k // 5) % 4, (k // 20) % 2
-        aftercare = enrollment.program.level_of_care == "aftercare"
-        kind, minutes = (SessionKind.CHECK_IN, 30) if aftercare else (SessionKind.INDIVIDUAL, 50)
-        code = "H0004" if aftercare else psychotherapy_code(minutes)
+    def _individual_sessions(self, enrollments: list[Enrollment]) -> list[tuple[TherapySession, Enrollment]]:
+        """Individual counseling (check-ins in aftercare) every two weeks with the patient's counselor, in the
+        afternoon slots, from eight weeks ago to four weeks ahead."""
+        today = self.today
         monday = today - datetime.timedelta(days=today.isoweekday() - 1 + HISTORY_DAYS)
-        for week in range(parity, (HISTORY_DAYS + 28) // 7 + 1, 2):
-            day = monday + datetime.timedelta(weeks=week, days=weekday - 1)
-            if day < enrollment.admitted_on:
+        sessions = []
+        for enrollment in enrollments:
+            if not enrollment.is_active or enrollment.counselor_id is None:
                 continue
-            sessions.append(
-                TherapySession(
+            k = self.slot_of[enrollment.counselor_id]
+            self.slot_of[enrollment.counselor_id] += 1
+            weekday, hour, parity = k % 5 + 1, 13 + (k // 5) % 4, (k // 20) % 2
+            aftercare = enrollment.program.level_of_care == "aftercare"
+            kind, minutes = (SessionKind.CHECK_IN, 30) if aftercare else (SessionKind.INDIVIDUAL, 50)
+            code = "H0004" if aftercare else psychotherapy_code(minutes)
+            for week in range(parity, (HISTORY_DAYS + 28) // 7 + 1, 2):
+                day = monday + datetime.timedelta(weeks=week, days=weekday - 1)
+                if day < enrollment.admitted_on:
+                    continue
+                session = NewSession(
                     kind=kind,
                     program_id=enrollment.program_id,
                     patient_id=enrollment.patient_id,
-                    enrollment=enrollment,
+                    enrollment_id=enrollment.pk,
                     facilitator_id=enrollment.counselor_id,
                     starts_at=local_start(day, datetime.time(hour)),
                     duration_minutes=minutes,
@@ -301,100 +376,84 @@ def _individual_sessions(rng, enrollments, today) -> list[TherapySession]:
                     billing_code=code,
                     status=SessionStatus.HELD if day < today else SessionStatus.SCHEDULED,
                 )
+                sessions.append((session, enrollment))
+        return sessions
+
+    def add(self, enrollments: list[Enrollment]) -> dict[str, int]:
+        """Rosters, individual sessions, attendance, notes and absence reviews for one chunk's enrollments."""
+        rng, loader = self.rng, self.loader
+        memberships = self._memberships(enrollments)
+        self._write_new_sessions()
+        loader.write(GroupMembership, [m for m, _ in memberships])
+        individual = self._individual_sessions(enrollments)
+        loader.write(TherapySession, [s for s, _ in individual])
+
+        reliability = {e.patient_id: rng.choice([0.95, 0.9, 0.85, 0.8, 0.6]) for e in enrollments}
+        rows: list[tuple[_Held, int, Enrollment]] = []
+        for m, enrollment in memberships:
+            for held in self.held.get(m.group_id, ()):
+                if m.joined_on <= held.day and (m.left_on is None or m.left_on >= held.day):
+                    rows.append((held, m.patient_id, enrollment))
+        for s, enrollment in individual:
+            if s.status == SessionStatus.HELD:
+                held = _Held(s.pk, None, s.starts_at, s.duration_minutes, s.facilitator_id, "")
+                rows.append((held, s.patient_id, enrollment))
+        attendances = []
+        for held, patient_id, enrollment in rows:
+            status = _weighted_status(rng, reliability[patient_id])
+            attendances.append(
+                NewAttendance(
+                    session_id=held.pk,
+                    patient_id=patient_id,
+                    enrollment_id=enrollment.pk,
+                    status=status,
+                    minutes_attended=_minutes(rng, status, held.minutes),
+                    recorded_by_id=held.facilitator_id,
+                )
             )
-    TherapySession.objects.bulk_create(sessions, batch_size=BATCH)
-    return [s for s in sessions if s.status == SessionStatus.HELD]
+        loader.write(Attendance, attendances)
 
-
-def seed_sessions(
-    *,
-    rng: random.Random,
-    programs: dict[str, Program],
-    enrollments: list[Enrollment],
-    clinicians: list[User],
-    today: datetime.date,
-    say,
-) -> dict[str, int]:
-    groups = _groups(programs, clinicians, today)
-    memberships = _memberships(rng, groups, enrollments, today)
-    say(f"Groups: {sum(len(c) for c in groups.values())}; roster entries: {len(memberships)}")
-    group_sessions = _past_group_sessions(groups, today)
-    individual = _individual_sessions(rng, enrollments, today)
-    sessions_generate(today=today)
-
-    reliability = {e.patient_id: rng.choice([0.95, 0.9, 0.85, 0.8, 0.6]) for e in enrollments}
-    by_group = defaultdict(list)
-    for membership in memberships:
-        by_group[membership.group_id].append(membership)
-    rows: list[tuple[TherapySession, int, Enrollment]] = []
-    for session in group_sessions:
-        day = session.occurrence_date
-        for m in by_group[session.group_id]:
-            if m.joined_on <= day and (m.left_on is None or m.left_on >= day):
-                rows.append((session, m.patient_id, m.enrollment))
-    rows += [(s, s.patient_id, s.enrollment) for s in individual]
-
-    attendances = []
-    for session, patient_id, enrollment in rows:
-        status = _weighted_status(rng, reliability[patient_id])
-        attendances.append(
-            Attendance(
-                session=session,
-                patient_id=patient_id,
-                enrollment=enrollment,
-                status=status,
-                minutes_attended=_minutes(rng, status, session.duration_minutes),
-                recorded_by_id=session.facilitator_id,
+        notes = []
+        for (held, _, _), attendance in zip(rows, attendances, strict=True):
+            if attendance.status not in ATTENDED:
+                continue
+            signed = held.starts_at < self.recent
+            notes.append(
+                NewNote(
+                    attendance_id=attendance.pk,
+                    author_id=held.facilitator_id,
+                    group_narrative=held.narrative if signed else "",
+                    data=rng.choice(DATA),
+                    assessment=rng.choice(ASSESSMENT),
+                    plan=rng.choice(PLAN),
+                    signed_at=held.ends_at + datetime.timedelta(hours=rng.randint(1, 20)) if signed else None,
+                )
             )
+        loader.write(ProgressNote, notes)
+
+        unexcused = defaultdict(int)
+        for (_, _, enrollment), attendance in zip(rows, attendances, strict=True):
+            if attendance.status == AttendanceStatus.UNEXCUSED:
+                unexcused[enrollment] += 1
+        reviews = loader.write(
+            AbsenceReview,
+            [
+                AbsenceReview(enrollment=enrollment, unexcused_absences=count)
+                for enrollment, count in unexcused.items()
+                if enrollment.is_active and count >= max(1, enrollment.program.max_unexcused_absences)
+            ],
         )
-    for start in range(0, len(attendances), BATCH * 5):
-        Attendance.objects.bulk_create(attendances[start : start + BATCH * 5], batch_size=BATCH)
-        say(f"Attendance: {min(start + BATCH * 5, len(attendances))}/{len(attendances)}")
+        counts = {
+            "memberships": len(memberships),
+            "sessions": sum(1 for s, _ in individual if s.status == SessionStatus.HELD),
+            "attendance": len(attendances),
+            "notes": len(notes),
+            "reviews": len(reviews),
+        }
+        counts["sessions"] += self.counts.pop("sessions", 0)
+        return counts
 
-    narratives = dict(
-        GroupNarrative.objects.filter(session__in=group_sessions).values_list("session_id", "text")
-    )  # a second run keeps the narratives it finds
-    new = [
-        GroupNarrative(session=s, text=rng.choice(NARRATIVES), author_id=s.facilitator_id)
-        for s in group_sessions
-        if s.pk not in narratives
-    ]
-    GroupNarrative.objects.bulk_create(new, batch_size=BATCH)
-    narratives.update((n.session.pk, n.text) for n in new)
-    recent = timezone.now() - datetime.timedelta(days=2)
-    notes = []
-    for attendance in attendances:
-        session = attendance.session
-        if attendance.status not in ATTENDED:
-            continue
-        signed = session.starts_at < recent
-        notes.append(
-            ProgressNote(
-                attendance=attendance,
-                author_id=session.facilitator_id,
-                group_narrative=narratives.get(session.pk, "") if signed else "",
-                data=rng.choice(DATA),
-                assessment=rng.choice(ASSESSMENT),
-                plan=rng.choice(PLAN),
-                signed_at=session.ends_at + datetime.timedelta(hours=rng.randint(1, 20)) if signed else None,
-            )
-        )
-    ProgressNote.objects.bulk_create(notes, batch_size=BATCH)
-    say(f"Progress notes: {len(notes)} ({sum(1 for n in notes if n.signed_at is None)} unsigned)")
-
-    unexcused = defaultdict(int)
-    for attendance in attendances:
-        if attendance.status == AttendanceStatus.UNEXCUSED:
-            unexcused[attendance.enrollment] += 1
-    reviews = [
-        AbsenceReview(enrollment=enrollment, unexcused_absences=count)
-        for enrollment, count in unexcused.items()
-        if enrollment.is_active and count >= max(1, enrollment.program.max_unexcused_absences)
-    ]
-    AbsenceReview.objects.bulk_create(reviews, batch_size=BATCH)
-    return {
-        "sessions": len(group_sessions) + len(individual),
-        "attendance": len(attendances),
-        "notes": len(notes),
-        "reviews": len(reviews),
-    }
+    def finish(self) -> dict[str, int]:
+        """Past sessions of copies opened last."""
+        self._write_new_sessions()
+        return {"groups": self.counts["groups"], "sessions": self.counts.pop("sessions", 0)}

@@ -3,12 +3,15 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, Q
+from django.db import connection, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from clinic.models import Role, User
+from demo.seed import seed_clinic
 from patients.models import Patient
 from programs.models import Enrollment, Program, Transition, TransitionKind
+from tests.factories import UserFactory, caseload_patient
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +45,11 @@ def test_the_demo_looks_like_a_real_clinic():
     assert Enrollment.objects.exclude(override_reason="").filter(override_by__role="supervisor").exists()
 
 
-def test_the_demo_respects_capacity_and_one_active_enrollment():
-    seed("--patients", "120")
+def assert_the_rules_hold():
+    """What the services would have enforced: capacity, one episode of care at a time, transitions that join
+    consecutive stays, group rosters within capacity, attendance only for patients on the roster that day."""
+    from sessions.models import Attendance, GroupMembership, TherapyGroup
+    from sessions.services.groups import live_memberships
 
     for program in Program.objects.annotate(active=Count("enrollments", filter=Q(enrollments__status="active"))):
         assert program.active <= program.capacity
@@ -63,6 +69,98 @@ def test_the_demo_respects_capacity_and_one_active_enrollment():
         assert transition.from_enrollment.discharged_on == transition.to_enrollment.admitted_on
         levels = (transition.from_enrollment.program.level_of_care, transition.to_enrollment.program.level_of_care)
         assert transition.kind == TransitionKind.between(*levels)  # the same rule as enrollment_transition
+    for group in TherapyGroup.objects.all():
+        assert live_memberships(group).count() <= group.capacity
+    for attendance in Attendance.objects.filter(session__kind="group").select_related("session")[:300]:
+        day = attendance.session.local_date
+        assert GroupMembership.objects.filter(
+            Q(left_on__isnull=True) | Q(left_on__gte=day),
+            group=attendance.session.group_id,
+            patient=attendance.patient_id,
+            enrollment=attendance.enrollment_id,
+            joined_on__lte=day,
+        ).exists()
+
+
+def test_the_demo_respects_capacity_and_one_active_enrollment():
+    seed("--patients", "120")
+
+    assert_the_rules_hold()
+
+
+def test_seeding_in_small_chunks_keeps_the_rules_across_chunks():
+    from sessions.models import TherapyGroup
+    from sessions.services.groups import sessions_generate
+
+    output = seed("--patients", "150", "--chunk-size", "20")
+
+    assert "Patients: 20/150 (chunk 1 of 8;" in output
+    assert "Patients: 150/150 (chunk 8 of 8;" in output
+    assert "rows/s" in output
+    assert Patient.objects.count() == 150
+    assert TherapyGroup.objects.filter(title="Residential Process Group 2").exists()  # a copy opened as one filled
+    assert_the_rules_hold()
+    # The weeks ahead are exactly what the session generator would make: it finds nothing to add or change.
+    assert sessions_generate() == {"created": 0, "moved": 0, "cancelled": 0}
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_demo_loads_through_copy_and_the_tables_stay_usable():
+    from sessions.models import Attendance, ProgressNote, TherapySession
+    from sessions.services.groups import sessions_generate
+
+    def foreign_keys():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE contype = 'f' ORDER BY 1, 2"
+            )
+            return cursor.fetchall()
+
+    before = foreign_keys()
+
+    output = seed("--patients", "150", "--chunk-size", "40")
+
+    assert foreign_keys() == before  # dropped for the load, added back (and so checked) at the end
+    assert "Patients: 150/150 (chunk 4 of 4;" in output
+    assert Patient.objects.count() == 150
+    assert ProgressNote.objects.count() > Attendance.objects.count() / 2 > 0
+    assert_the_rules_hold()
+    assert sessions_generate() == {"created": 0, "moved": 0, "cancelled": 0}
+    # Sequences were moved past the keys the seed handed out: the next rows the app adds get fresh ones.
+    enrollment = caseload_patient(UserFactory(role=Role.COUNSELOR))
+    assert enrollment.patient_id > Patient.objects.exclude(pk=enrollment.patient_id).aggregate(m=Max("pk"))["m"]
+    assert TherapySession.objects.filter(status="scheduled", starts_at__gt=timezone.now()).exists()
+    # ... and a second run counts on from there.
+    seed("--patients", "30", "--chunk-size", "40")
+    assert Patient.objects.count() == 181
+    assert_the_rules_hold()
+
+
+def test_memory_follows_the_chunk_not_the_number_of_patients():
+    small = seed_clinic(patients=40, chunk=20)
+    large = seed_clinic(patients=160, chunk=20)
+
+    # Four times the patients, twice the rows written in all, but no bigger write: each chunk is handed over alone.
+    assert large["attendance"] > 2 * small["attendance"]
+    assert large["largest_write"] < 2 * small["largest_write"]
+
+
+def test_the_same_seed_gives_the_same_clinic():
+    def clinic():
+        with transaction.atomic():
+            seed_clinic(patients=60, seed=7, chunk=25)
+            made = (
+                list(Patient.objects.order_by("pk").values_list("mrn", "legal_last_name", "date_of_birth")),
+                list(Enrollment.objects.order_by("pk").values_list("program__name", "admitted_on", "status")),
+                sorted(Attendance.objects.values_list("status", flat=True)),
+            )
+            transaction.set_rollback(True)
+        return made
+
+    from sessions.models import Attendance
+
+    assert clinic() == clinic()
 
 
 def test_loading_the_demo_twice_with_if_empty_adds_nothing():
