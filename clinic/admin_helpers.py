@@ -85,7 +85,13 @@ def _drilling_down(queryset_class: type) -> type:
 
 
 def _indexed(field) -> bool:
-    return field.db_index or field.unique or field.primary_key
+    """Whether an index leads with `field`: its own, or one of the model's (a partial one answers only some rows)."""
+    if field.db_index or field.unique or field.primary_key:
+        return True
+    return any(
+        index.fields and index.fields[0].lstrip("-") == field.name and index.condition is None
+        for index in field.model._meta.indexes
+    )
 
 
 class CheckedChangeList(ChangeList):

@@ -40,7 +40,7 @@ class TherapySession(models.Model):
         Enrollment, null=True, blank=True, on_delete=models.PROTECT, related_name="therapy_sessions"
     )
     facilitator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="facilitated")
-    starts_at = models.DateTimeField(db_index=True)
+    starts_at = models.DateTimeField()
     duration_minutes = models.PositiveIntegerField(validators=[MinValueValidator(5), MaxValueValidator(600)])
     status = models.CharField(max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
     cancel_reason = models.CharField(max_length=200, blank=True)
@@ -53,7 +53,11 @@ class TherapySession(models.Model):
 
     class Meta:
         ordering = ["starts_at", "id"]
-        indexes = [models.Index(fields=["facilitator", "starts_at"], name="session_facilitator_start")]
+        indexes = [
+            models.Index(fields=["facilitator", "starts_at"], name="session_facilitator_start"),
+            # Covering: a week's or a day's sessions are counted by program and status from the index alone.
+            models.Index(fields=["starts_at"], include=["program", "status"], name="session_start_covering"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["group", "occurrence_date"], name="one_session_per_group_and_day"),
             models.CheckConstraint(

@@ -1,7 +1,7 @@
 """Reads that span sessions, attendance and enrollments. Each runs a fixed number of queries."""
 
 from sessions.selectors.billing import BillingDay, Service, billing_days
-from sessions.selectors.caseload import CaseloadRow, caseload_enrollments, caseload_for
+from sessions.selectors.caseload import CaseloadRow, caseload_enrollments, caseload_rows, with_caseload_facts
 from sessions.selectors.chart import Chart, chart_for, chart_page
 from sessions.selectors.dashboard import Dashboard, caseload_choices, dashboard_for
 from sessions.selectors.digest import Digest, digest_for
@@ -24,7 +24,7 @@ __all__ = [
     "billing_days",
     "caseload_choices",
     "caseload_enrollments",
-    "caseload_for",
+    "caseload_rows",
     "chart_for",
     "chart_page",
     "dashboard_for",
@@ -34,4 +34,5 @@ __all__ = [
     "schedule_week",
     "session_page",
     "weekly_hours",
+    "with_caseload_facts",
 ]

@@ -3,21 +3,21 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from clinic.clock import week_start
+from clinic.clock import local_day_bounds, week_start
 from programs.models import Enrollment, EnrollmentStatus
 from sessions.models import (
     AbsenceReview,
     Attendance,
     AttendanceStatus,
-    GroupMembership,
     ProgressNote,
     SessionStatus,
     TherapySession,
 )
-from sessions.selectors.hours import WeekHours, weekly_hours
+from sessions.selectors.hours import WeekHours, hours_bounds, week_hours
 
 
 @dataclass
@@ -47,75 +47,99 @@ def caseload_enrollments(counselor=None) -> QuerySet[Enrollment]:
     or all active enrollments when `counselor` is None."""
     enrollments = Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE)
     if counselor is not None:
-        enrollments = enrollments.filter(Q(counselor=counselor) | Q(patient__primary_counselor=counselor))
+        enrollments = enrollments.filter(pk__in=carried_by(counselor))
     return enrollments.select_related("patient", "program", "counselor").order_by(
         "patient__legal_last_name", "patient__legal_first_name", "pk"
     )
 
 
-def caseload_for(
-    *, counselor=None, enrollments: list[Enrollment] | None = None, now: datetime.datetime | None = None
-) -> list[CaseloadRow]:
-    """Each active enrollment of the caseload (or of `enrollments`, one page of it) with this week's hours,
-    unexcused absences in the enrollment, the patient's next session, their unsigned notes and whether a review is
-    open. Eight queries."""
-    now = now or timezone.now()
-    if enrollments is None:
-        enrollments = list(caseload_enrollments(counselor))
-    ids = [e.pk for e in enrollments]
-    patient_ids = [e.patient_id for e in enrollments]
-    this_week = week_start(timezone.localtime(now).date())
-    weeks = weekly_hours(enrollments=Enrollment.objects.filter(pk__in=ids), first_week=this_week, last_week=this_week)
-    absences = dict(
-        Attendance.objects.filter(enrollment_id__in=ids, status=AttendanceStatus.UNEXCUSED)
-        .values("enrollment_id")
-        .annotate(n=Count("pk"))
-        .values_list("enrollment_id", "n")
-        .order_by()
+def carried_by(counselor) -> QuerySet:
+    """The ids of the active enrollments `counselor` carries, as the enrollment's counselor or the patient's primary
+    counselor: a UNION of two index lookups. (ORing the two across a join cannot use an index: PostgreSQL hashes
+    every patient against every active enrollment.)"""
+    active = Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE).order_by()
+    return (
+        active.filter(counselor=counselor)
+        .values("pk")
+        .union(active.filter(patient__primary_counselor=counselor).values("pk"))
     )
-    upcoming = Q(status=SessionStatus.SCHEDULED, starts_at__gt=now)
-    booked = dict(
-        TherapySession.objects.filter(upcoming, patient_id__in=patient_ids)
-        .values("patient_id")
-        .annotate(at=Min("starts_at"))
-        .values_list("patient_id", "at")
-        .order_by()
-    )
-    in_groups = dict(
-        GroupMembership.objects.filter(patient_id__in=patient_ids, left_on__isnull=True)
-        .values("patient_id")
-        .annotate(
-            at=Min(
-                "group__sessions__starts_at",
-                filter=Q(group__sessions__status=SessionStatus.SCHEDULED, group__sessions__starts_at__gt=now),
+
+
+def with_caseload_facts(enrollments: QuerySet[Enrollment], *, now: datetime.datetime) -> QuerySet[Enrollment]:
+    """`enrollments` with what the dashboard shows of each: this week's attended minutes, unexcused absences in the
+    enrollment, the patient's next session (booked, or of a group they belong to), their unsigned notes and whether
+    a review is open. Correlated subqueries, so that PostgreSQL computes them only for the rows of the page (after
+    its ORDER BY and LIMIT): the page is one query whatever the caseload's size."""
+    monday = week_start(timezone.localtime(now).date())
+    week_from, week_to = local_day_bounds(monday, monday + datetime.timedelta(days=6))
+    upcoming = {"status": SessionStatus.SCHEDULED, "starts_at__gt": now}
+    patient = OuterRef("patient_id")
+    return enrollments.annotate(
+        week_minutes=_aggregate(
+            Attendance.objects.filter(
+                enrollment=OuterRef("pk"), session__starts_at__gte=week_from, session__starts_at__lt=week_to
+            ),
+            "enrollment",
+            Sum("minutes_attended"),
+        ),
+        unexcused_absences=_aggregate(
+            Attendance.objects.filter(enrollment=OuterRef("pk"), status=AttendanceStatus.UNEXCUSED),
+            "enrollment",
+            Count("pk"),
+        ),
+        booked_at=_aggregate(TherapySession.objects.filter(patient=patient, **upcoming), "patient", Min("starts_at")),
+        group_session_at=Subquery(
+            TherapySession.objects.filter(
+                group__memberships__patient=patient, group__memberships__left_on__isnull=True, **upcoming
             )
-        )
-        .values_list("patient_id", "at")
-        .order_by()
+            .order_by("starts_at")
+            .values("starts_at")[:1]
+        ),
+        unsigned_notes=_aggregate(
+            ProgressNote.objects.filter(attendance__patient=patient, signed_at__isnull=True),
+            "attendance__patient",
+            Count("pk"),
+        ),
+        open_review=Exists(AbsenceReview.objects.filter(enrollment=OuterRef("pk"), resolved_at__isnull=True)),
     )
-    unsigned = dict(
-        ProgressNote.objects.filter(attendance__patient_id__in=patient_ids, signed_at__isnull=True)
-        .values("attendance__patient_id")
-        .annotate(n=Count("pk"))
-        .values_list("attendance__patient_id", "n")
-        .order_by()
-    )
-    reviews = set(
-        AbsenceReview.objects.filter(enrollment_id__in=ids, resolved_at__isnull=True).values_list(
-            "enrollment_id", flat=True
-        )
-    )
+
+
+def _aggregate(queryset: QuerySet, by: str, aggregate):
+    """`aggregate` over `queryset` (filtered on the outer row) as a correlated subquery; zero when there are none
+    to count or sum."""
+    value = Subquery(queryset.order_by().values(by).annotate(value=aggregate).values("value"))
+    return value if isinstance(aggregate, Min) else Coalesce(value, 0)
+
+
+def caseload_rows(enrollments, *, now: datetime.datetime | None = None) -> list[CaseloadRow]:
+    """The dashboard's rows for `enrollments` annotated by `with_caseload_facts` (one page of them)."""
+    today = timezone.localtime(now or timezone.now()).date()
+    monday = week_start(today)
     rows = []
     for enrollment in enrollments:
-        times = [t for t in (booked.get(enrollment.patient_id), in_groups.get(enrollment.patient_id)) if t]
+        program = enrollment.program
+        week = None
+        if week_start(enrollment.admitted_on) <= monday:
+            low, high = hours_bounds(program.level_of_care, program.min_weekly_hours, program.max_weekly_hours)
+            week = week_hours(
+                enrollment.pk,
+                monday,
+                enrollment.week_minutes,
+                low,
+                high,
+                enrollment.admitted_on,
+                enrollment.discharged_on,
+                today,
+            )
+        times = [t for t in (enrollment.booked_at, enrollment.group_session_at) if t]
         rows.append(
             CaseloadRow(
                 enrollment=enrollment,
-                week=(weeks.get(enrollment.pk) or [None])[-1],
-                unexcused_absences=absences.get(enrollment.pk, 0),
+                week=week,
+                unexcused_absences=enrollment.unexcused_absences,
                 next_session_at=min(times, default=None),
-                unsigned_notes=unsigned.get(enrollment.patient_id, 0),
-                open_review=enrollment.pk in reviews,
+                unsigned_notes=enrollment.unsigned_notes,
+                open_review=enrollment.open_review,
             )
         )
     return rows

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -15,7 +15,13 @@ from clinic.policy import Action
 from programs.models import Enrollment
 from sessions.models import AbsenceReview, Reminder, ReminderKind, SessionStatus, TherapySession
 from sessions.models.attendance import ATTENDED, Attendance
-from sessions.selectors.caseload import CaseloadRow, caseload_enrollments, caseload_for
+from sessions.selectors.caseload import (
+    CaseloadRow,
+    carried_by,
+    caseload_enrollments,
+    caseload_rows,
+    with_caseload_facts,
+)
 
 PAGE_SIZE = 50
 FOLLOW_UP_LIMIT = 20  # absences and reviews shown at once
@@ -80,8 +86,8 @@ def dashboard_for(
     clinician = policy.allows(user, Action.SEE_CLINICAL)
     show_caseload = policy.allows(user, Action.SEE_CASELOADS)
     enrollments = caseload_enrollments(counselor) if show_caseload else Enrollment.objects.none()
-    one_page = Paginator(enrollments, PAGE_SIZE).get_page(page)
-    rows = caseload_for(enrollments=list(one_page.object_list), now=now) if show_caseload else []
+    one_page = Paginator(with_caseload_facts(enrollments, now=now), PAGE_SIZE).get_page(page)
+    rows = caseload_rows(one_page.object_list, now=now)
 
     day = timezone.localdate(now)
     start, end = local_day_bounds(day, day)
@@ -107,9 +113,7 @@ def dashboard_for(
     if counselor is not None:
         today = today.filter(facilitator=counselor)
         alerts = alerts.filter(staff=counselor)
-        reviews = reviews.filter(
-            Q(enrollment__counselor=counselor) | Q(enrollment__patient__primary_counselor=counselor)
-        )
+        reviews = reviews.filter(enrollment__in=carried_by(counselor))
     return Dashboard(
         counselor=counselor,
         show_caseload=show_caseload,

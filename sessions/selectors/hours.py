@@ -74,27 +74,50 @@ def weekly_hours(
     today = timezone.localdate()
     result: dict[int, list[WeekHours]] = {}
     for row in rows:
-        facts = levels.facts(row["program__level_of_care"])
-        low = row["program__min_weekly_hours"]
-        high = row["program__max_weekly_hours"]
-        low = facts.min_weekly_hours if low is None else low
-        high = facts.max_weekly_hours if high is None else high
+        low, high = hours_bounds(
+            row["program__level_of_care"], row["program__min_weekly_hours"], row["program__max_weekly_hours"]
+        )
         admitted, discharged = row["admitted_on"], row["discharged_on"]
         weeks = []
         monday = max(first, week_start(admitted))
         while monday <= last and (discharged is None or monday <= discharged):
-            sunday = monday + datetime.timedelta(days=6)
             weeks.append(
-                WeekHours(
-                    enrollment_id=row["pk"],
-                    week_start=monday,
-                    minutes=attended.get((row["pk"], monday), 0),
-                    minimum=low,
-                    maximum=high,
-                    partial=admitted > monday or (discharged is not None and discharged < sunday),
-                    in_progress=sunday >= today,
+                week_hours(
+                    row["pk"], monday, attended.get((row["pk"], monday), 0), low, high, admitted, discharged, today
                 )
             )
             monday += datetime.timedelta(days=7)
         result[row["pk"]] = weeks
     return result
+
+
+def hours_bounds(level_of_care: str, minimum: Decimal | None, maximum: Decimal | None) -> tuple:
+    """A program's weekly hours bounds: its own, or its level of care's where it sets none."""
+    facts = levels.facts(level_of_care)
+    return (
+        facts.min_weekly_hours if minimum is None else minimum,
+        facts.max_weekly_hours if maximum is None else maximum,
+    )
+
+
+def week_hours(
+    enrollment_id: int,
+    monday: datetime.date,
+    minutes: int,
+    low: Decimal | None,
+    high: Decimal | None,
+    admitted: datetime.date,
+    discharged: datetime.date | None,
+    today: datetime.date,
+) -> WeekHours:
+    """The week from `monday` of an enrollment from `admitted` to `discharged`, with `minutes` attended."""
+    sunday = monday + datetime.timedelta(days=6)
+    return WeekHours(
+        enrollment_id=enrollment_id,
+        week_start=monday,
+        minutes=minutes,
+        minimum=low,
+        maximum=high,
+        partial=admitted > monday or (discharged is not None and discharged < sunday),
+        in_progress=sunday >= today,
+    )

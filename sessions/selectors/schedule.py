@@ -1,11 +1,12 @@
 """The schedule's week and a session's page, in a fixed number of queries whatever the number of sessions."""
 
 import datetime
+import functools
+import operator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber, TruncDate
-from django.utils import timezone
+from django.db import connection
+from django.db.models import Count, Q
 
 from clinic import policy
 from clinic.clock import local_day_bounds, week_start
@@ -66,7 +67,7 @@ def schedule_week(
     """The sessions of `day`'s week, Monday to Sunday, of `counselor` or `program` (all when None), cancelled ones
     too: each day's first DAY_LIMIT in time order and how many there are, and the week's count per program. Each
     listed session's `patient_visible` says whether `user` may see its patient's name; clinicians also get how many
-    attended. Five queries (four for those who do not see attendance), whatever the number of sessions."""
+    attended. Six queries (five for those who do not see attendance), whatever the number of sessions."""
     monday = week_start(day)
     start, end = local_day_bounds(monday, monday + datetime.timedelta(days=6))
     week = TherapySession.objects.filter(starts_at__gte=start, starts_at__lt=end)
@@ -74,22 +75,34 @@ def schedule_week(
         week = week.filter(facilitator=counselor)
     if program is not None:
         week = week.filter(program=program)
-    local_day = TruncDate("starts_at", tzinfo=timezone.get_current_timezone())
+    # Each day's sessions per program, counted from the covering index (starts_at, program, status).
+    day_bounds = [
+        local_day_bounds(monday + datetime.timedelta(days=n), monday + datetime.timedelta(days=n)) for n in range(7)
+    ]
     counts = list(
-        week.annotate(local_day=local_day)
-        .values("local_day", "program", "program__name")
-        .annotate(sessions=Count("pk"))
+        week.values("program")  # no join: the names are looked up after
+        .annotate(
+            **{
+                f"day{n}": Count("starts_at", filter=Q(starts_at__gte=day_start, starts_at__lt=day_end))
+                for n, (day_start, day_end) in enumerate(day_bounds)
+            }
+        )
         .order_by()
     )
-    # Number each day's sessions over narrow rows (ids and times), then load only the first of each day: by ids
-    # in hand, since the planner cannot tell how few rows the window keeps and would join the whole week.
-    firsts = list(
-        week.annotate(nth=Window(RowNumber(), partition_by=[local_day], order_by=[F("starts_at"), F("pk")]))
-        .filter(nth__lte=DAY_LIMIT)
-        .values_list("pk", flat=True)
-    )
+    # Each day's first DAY_LIMIT ids, one index scan per day that stops at the limit (a window over the week would
+    # sort every session of it), then those sessions with what they show.
+    firsts = [
+        week.filter(starts_at__gte=day_start, starts_at__lt=day_end)
+        .order_by("starts_at", "pk")
+        .values("pk")[:DAY_LIMIT]
+        for day_start, day_end in day_bounds
+    ]
+    if connection.features.supports_slicing_ordering_in_compound:
+        chosen = Q(pk__in=firsts[0].union(*firsts[1:], all=True))
+    else:  # SQLite takes no LIMIT inside a UNION, but one per IN
+        chosen = functools.reduce(operator.or_, (Q(pk__in=first) for first in firsts))
     listed = list(
-        TherapySession.objects.filter(pk__in=firsts)
+        TherapySession.objects.filter(chosen)
         .select_related("group", "patient", "facilitator", "program")
         .order_by("starts_at", "pk")
     )
@@ -108,11 +121,12 @@ def schedule_week(
         .values_list("pk", flat=True)
     )
     days = [ScheduleDay(monday + datetime.timedelta(days=n), []) for n in range(7)]
-    programs: dict[int, ProgramWeek] = {}
+    names = dict(Program.objects.filter(pk__in=[row["program"] for row in counts]).values_list("pk", "name"))
+    by_program = []
     for row in counts:
-        days[row["local_day"].weekday()].total += row["sessions"]
-        week_of = programs.setdefault(row["program"], ProgramWeek(row["program"], row["program__name"], 0))
-        week_of.sessions += row["sessions"]
+        for n, day in enumerate(days):
+            day.total += row[f"day{n}"]
+        by_program.append(ProgramWeek(row["program"], names[row["program"]], sum(row[f"day{n}"] for n in range(7))))
     for session in listed:
         session.patient_visible = session.patient_id in visible
         if clinician:
@@ -123,7 +137,7 @@ def schedule_week(
         days=days,
         clinician=clinician,
         visible_patient_ids=visible,
-        by_program=sorted(programs.values(), key=lambda p: p.name),
+        by_program=sorted(by_program, key=lambda p: p.name),
     )
 
 

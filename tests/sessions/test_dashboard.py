@@ -5,7 +5,16 @@ from django.utils import timezone
 
 from sessions.models import AbsenceReview, Reminder
 from sessions.selectors import caseload_choices, dashboard_for
-from tests.factories import AttendanceFactory, EnrollmentFactory, GroupSessionFactory, UserFactory, caseload_patient
+from tests.clock import TODAY, at, this_week
+from tests.factories import (
+    AttendanceFactory,
+    EnrollmentFactory,
+    GroupSessionFactory,
+    ProgressNoteFactory,
+    UserFactory,
+    book_counseling,
+    caseload_patient,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +44,37 @@ def test_a_counselor_sees_their_own_caseload_whoever_is_asked_for(counselor, oth
     assert [a.patient for a in board.alerts] == [mine.patient]
     assert [r.enrollment for r in board.reviews] == [mine]
     assert sorted(set(board.patient_ids)) == [mine.patient_id]
+
+
+def test_each_row_shows_the_weeks_hours_absences_next_session_unsigned_notes_and_review(counselor, other_counselor):
+    mine = caseload_patient(counselor)  # absent yesterday (a draft note), its group meets again tomorrow
+    group = mine.group_memberships.get().group
+    this_monday = GroupSessionFactory(group=group, starts_at=this_week(0, 9))
+    ProgressNoteFactory(
+        attendance=AttendanceFactory(session=this_monday, enrollment=mine, status="late", minutes_attended=90),
+        author=counselor,
+        signed=True,
+    )
+    AttendanceFactory(session=GroupSessionFactory(group=group, starts_at=this_week(-7, 9)), enrollment=mine)
+    [cancelled] = book_counseling(acting_user=counselor, patient=mine.patient, day=TODAY, at=datetime.time(12))
+    cancelled.status = "cancelled"
+    cancelled.save()
+    [booked] = book_counseling(acting_user=counselor, patient=mine.patient, day=TODAY, at=datetime.time(15))
+    AbsenceReview.objects.create(enrollment=mine, unexcused_absences=1)
+    theirs = caseload_patient(other_counselor)
+
+    [row] = dashboard_for(counselor).rows
+    [other] = dashboard_for(other_counselor).rows
+
+    assert (row.week.minutes, row.week.minimum, row.week.in_progress) == (90, 9, True)
+    assert (row.unexcused_absences, row.unsigned_notes, row.open_review) == (1, 1, True)
+    assert row.next_session_at == booked.starts_at == at(TODAY, 15)
+    assert other.enrollment == theirs and (other.week.minutes, other.unexcused_absences, other.open_review) == (
+        0,
+        1,
+        False,
+    )
+    assert other.next_session_at == theirs.group_memberships.get().group.sessions.order_by("-starts_at")[0].starts_at
 
 
 def test_a_supervisor_sees_one_counselors_caseload_or_everyones(supervisor, counselor, other_counselor):
@@ -117,10 +157,10 @@ def test_it_runs_the_same_queries_for_2_and_40_patients(role, counselor, supervi
     user = {"counselor": counselor, "supervisor": supervisor}[role]
     for _ in range(2):
         in_care(counselor)
-    # the page (count, rows), its figures (seven), today's first sessions and their count, alerts, reviews
-    with django_assert_num_queries(13):
+    # the page (count, rows with their figures), today's first sessions and their count, alerts, reviews
+    with django_assert_num_queries(6):
         assert len(dashboard_for(user, counselor=counselor).rows) == 2
     for _ in range(38):
         in_care(counselor)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(6):
         assert len(dashboard_for(user, counselor=counselor).rows) == 40
