@@ -312,6 +312,7 @@ def seed_clinic(*, patients: int, seed: int = 2026, out=None, chunk: int = CHUNK
             transitions=counts["transitions"],
         )
         loader.finish()
+    loader.settle()
 
     counts = {
         "patients": 0,
