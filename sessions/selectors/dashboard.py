@@ -23,7 +23,7 @@ from sessions.selectors.caseload import (
     with_caseload_facts,
 )
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25  # a screen's worth, as the patient list and the admin lists
 FOLLOW_UP_LIMIT = 20  # absences and reviews shown at once
 TODAY_LIMIT = 20  # today's sessions listed: the schedule lists the rest (a whole clinic's day is thousands)
 ALERT_DAYS = 7  # how far back an absence alert is still to follow up

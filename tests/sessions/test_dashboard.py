@@ -133,13 +133,13 @@ def test_alerts_older_than_a_week_are_no_longer_to_follow_up(counselor):
     assert later.alerts == [] and len(later.reviews) == 1
 
 
-def test_the_caseload_is_cut_into_pages_of_50(supervisor, counselor):
-    for _ in range(51):
+def test_the_caseload_is_cut_into_pages_of_25(supervisor, counselor):
+    for _ in range(26):
         EnrollmentFactory(counselor=counselor)
 
     second = dashboard_for(supervisor, page="2")
 
-    assert second.page.paginator.count == 51 and second.page.number == 2 and len(second.rows) == 1
+    assert second.page.paginator.count == 26 and second.page.number == 2 and len(second.rows) == 1
 
 
 def test_only_supervisors_and_administrators_choose_a_caseload(supervisor, administrator, counselor, front_desk):
@@ -163,4 +163,4 @@ def test_it_runs_the_same_queries_for_2_and_40_patients(role, counselor, supervi
     for _ in range(38):
         in_care(counselor)
     with django_assert_num_queries(6):
-        assert len(dashboard_for(user, counselor=counselor).rows) == 40
+        assert len(dashboard_for(user, counselor=counselor).rows) == 25  # a page of them

@@ -38,7 +38,7 @@ def test_without_filters_the_links_carry_the_page_alone():
 
 @pytest.mark.django_db
 def test_the_dashboards_caseload_pages_keep_the_counselor(client, supervisor, counselor):
-    for _ in range(51):  # the dashboard shows 50 a page
+    for _ in range(26):  # the dashboard shows 25 a page
         EnrollmentFactory(counselor=counselor)
     client.force_login(supervisor)
 
