@@ -96,13 +96,16 @@ class TherapyGroupAdmin(ServiceAdmin):
     ]
 
     def get_queryset(self, request):
-        live = Q(memberships__left_on__isnull=True, memberships__enrollment__status=EnrollmentStatus.ACTIVE)
-        # A grouped query drops Meta.ordering; the autocomplete pages through it, so it must stay ordered.
+        # Counted per group by a correlated subquery, so PostgreSQL counts the rosters of the page only (a grouped
+        # Count joins every membership ever made before the sort and the LIMIT, and again for the list's count).
+        live = GroupMembership.objects.filter(
+            group=OuterRef("pk"), left_on__isnull=True, enrollment__status=EnrollmentStatus.ACTIVE
+        )
+        count = live.order_by().values("group").annotate(n=Count("pk")).values("n")
         return (
             super()
             .get_queryset(request)
-            .annotate(member_count=Count("memberships", filter=live))
-            .order_by(*TherapyGroup._meta.ordering)
+            .annotate(member_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
         )
 
     def perform(self, request, form, change):

@@ -102,6 +102,7 @@ class AbsenceReview(models.Model):
 
     class Meta:
         ordering = ["-flagged_at"]
+        indexes = [models.Index(fields=["flagged_at", "id"], name="absence_review_flagged")]  # the admin's list
         constraints = [
             models.UniqueConstraint(
                 fields=["enrollment"], condition=Q(resolved_at__isnull=True), name="one_open_review_per_enrollment"
