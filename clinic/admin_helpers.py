@@ -10,7 +10,7 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.core.paginator import Paginator
 from django.db import models, transaction
-from django.db.models import Exists, Max, Min
+from django.db.models import Exists, Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -29,6 +29,16 @@ class IndexedDrillDown:
     table: every session ever booked, to print a dozen month links."""
 
     MAX_PERIODS = 400  # a drill-down this wide (dates centuries apart) asks the database the plain way
+
+    def aggregate(self, *args, **kwargs):
+        """Asked once per queryset: the drill-down tag asks for the first and last date, then `dates()` does."""
+        if args:
+            return super().aggregate(*args, **kwargs)
+        asked = self.__dict__.setdefault("_aggregates_asked", {})
+        key = repr(sorted(kwargs.items()))
+        if key not in asked:
+            asked[key] = super().aggregate(**kwargs)
+        return dict(asked[key])
 
     def dates(self, field_name, kind, order="ASC"):
         return self._periods(field_name, kind, order, None, lambda day: day) or super().dates(field_name, kind, order)
@@ -131,14 +141,37 @@ class AtLeast(int):
 class BoundedCountPaginator(Paginator):
     """Counts at most COUNT_BOUND rows, then says "10000+": PostgreSQL cannot count a table without reading all of
     it, so the exact total of half a million notes cost more than the rest of the page. Past the bound the pages
-    run to the bound; a filter, a search, the date drill-down or the other sort order reaches the rest."""
+    run to the bound; a filter, a search, the date drill-down or the other sort order reaches the rest.
+
+    With `ids_at_once` (a list no longer than a caseload's rows) one query reads every id in the list's order,
+    which gives the count, then the page's rows are read by id with their joins: counting apart would read the
+    same rows twice, and a counselor's list of notes otherwise joined each of their few thousand notes to its
+    session, group, patient and author, to keep 25."""
 
     COUNT_BOUND = 10_000
 
+    def __init__(self, *args, ids_at_once: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ids_at_once = ids_at_once and isinstance(self.object_list, QuerySet)
+
+    @cached_property
+    def _all_ids(self) -> list:
+        return list(self.object_list.values_list("pk", flat=True)[: self.COUNT_BOUND + 1])
+
     @cached_property
     def count(self) -> int:
-        rows = self.object_list.order_by().values("pk")[: self.COUNT_BOUND + 1].count()
+        if self.ids_at_once:
+            rows = len(self._all_ids)
+        else:
+            rows = self.object_list.order_by().values("pk")[: self.COUNT_BOUND + 1].count()
         return rows if rows <= self.COUNT_BOUND else AtLeast(self.COUNT_BOUND)
+
+    def page(self, number):
+        page = super().page(number)
+        if self.ids_at_once:
+            ids = self._all_ids[page.start_index() - 1 : page.end_index()] if self.count else []
+            page.object_list = self.object_list.filter(pk__in=ids)  # in the list's order
+        return page
 
 
 def sees_every_patient(user) -> bool:
@@ -184,6 +217,8 @@ class ClinicAdminMixin:
 
     patient_lookup: str | None = None
     list_shows_patients = True
+    # The list is filtered to the patients the user may see: a counselor's is as long as their caseload's rows.
+    list_scoped_to_caseload = False
     # One screen of rows: a page of 100 rows of a dozen columns took longer to render than its queries took.
     list_per_page = 25
     paginator = BoundedCountPaginator
@@ -200,6 +235,10 @@ class ClinicAdminMixin:
 
     def get_changelist(self, request, **kwargs):
         return CheckedChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        at_once = self.list_scoped_to_caseload and not sees_every_patient(request.user)
+        return self.paginator(queryset, per_page, orphans, allow_empty_first_page, ids_at_once=at_once)
 
     def patient_ids_shown(self, request, objects) -> list[int]:
         return patient_ids_at(objects, self.patient_lookup)
