@@ -288,7 +288,8 @@ class ProgressNoteAdmin(ClinicalContentMixin, PatientScopedMixin, ReadOnlyAdmin)
     list_filter = [("signed_at", admin.EmptyFieldListFilter)]
     search_fields = ["=attendance__patient__mrn", "=author__username"]
     search_help_text = "A patient's MRN or the author's user name."
-    list_select_related = ["attendance__session__group", "attendance__patient", "author"]
+    # The first column prints the attendance ("Present (50 min)"), not its session: no join to sessions and groups.
+    list_select_related = ["attendance__patient", "author"]
     fields = ["attendance", "author", "group_narrative", "data", "assessment", "plan", "signed_at"]
 
     @admin.display(description="Patient")
