@@ -138,3 +138,16 @@ def test_the_enrollment_drill_down_offers_the_years_holding_admissions(administr
     assert f"admitted_on__year={today.year - 2}" in page
     assert f"admitted_on__year={today.year}" in page
     assert f"admitted_on__year={today.year - 1}" not in page
+
+
+def test_a_counselors_drill_down_offers_only_the_years_of_their_caseloads_admissions(client, counselor):
+    today = timezone.localdate()
+    caseload_patient(counselor, admitted_on=today.replace(year=today.year - 2, month=1, day=15))
+    EnrollmentFactory(admitted_on=today.replace(year=today.year - 1, month=1, day=15))  # not theirs
+    caseload_patient(counselor)
+    client.force_login(counselor)
+
+    page = client.get(ENROLLMENTS).content.decode()
+
+    assert f"admitted_on__year={today.year - 2}" in page
+    assert f"admitted_on__year={today.year - 1}" not in page
