@@ -20,6 +20,7 @@ class PatientScopedMixin:
     from the model to its patient."""
 
     patient_lookup = "patient"
+    list_scoped_to_caseload = True
     # Rows per patient: a filtered list would count the whole table again just to print "(N total)".
     show_full_result_count = False
 
@@ -52,6 +53,7 @@ class ReadOnlyAdmin(ClinicAdminMixin, admin.ModelAdmin):
 @admin.register(Patient)
 class PatientAdmin(ServiceAdmin):
     patient_lookup = "pk"
+    list_scoped_to_caseload = True
     show_full_result_count = False  # a search would count every patient again for "(N total)"
     list_display = [
         "mrn",

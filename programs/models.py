@@ -180,7 +180,11 @@ class Enrollment(models.Model):
 
     class Meta:
         ordering = ["-admitted_on", "-id"]
-        indexes = [models.Index(fields=["program", "status"], name="enrollment_program_status")]
+        indexes = [
+            models.Index(fields=["program", "status"], name="enrollment_program_status"),
+            # The admin's list (newest first, a page at a time) and its date drill-down read this index.
+            models.Index(fields=["admitted_on", "id"], name="enrollment_admitted"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["patient"],
@@ -238,6 +242,7 @@ class Transition(models.Model):
 
     class Meta:
         ordering = ["-effective_on", "-id"]
+        indexes = [models.Index(fields=["effective_on", "id"], name="transition_effective")]  # the admin's list
         constraints = [
             models.CheckConstraint(
                 condition=~Q(from_enrollment=F("to_enrollment")), name="transition_between_two_enrollments"

@@ -96,13 +96,16 @@ class TherapyGroupAdmin(ServiceAdmin):
     ]
 
     def get_queryset(self, request):
-        live = Q(memberships__left_on__isnull=True, memberships__enrollment__status=EnrollmentStatus.ACTIVE)
-        # A grouped query drops Meta.ordering; the autocomplete pages through it, so it must stay ordered.
+        # Counted per group by a correlated subquery, so PostgreSQL counts the rosters of the page only (a grouped
+        # Count joins every membership ever made before the sort and the LIMIT, and again for the list's count).
+        live = GroupMembership.objects.filter(
+            group=OuterRef("pk"), left_on__isnull=True, enrollment__status=EnrollmentStatus.ACTIVE
+        )
+        count = live.order_by().values("group").annotate(n=Count("pk")).values("n")
         return (
             super()
             .get_queryset(request)
-            .annotate(member_count=Count("memberships", filter=live))
-            .order_by(*TherapyGroup._meta.ordering)
+            .annotate(member_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
         )
 
     def perform(self, request, form, change):
@@ -285,7 +288,8 @@ class ProgressNoteAdmin(ClinicalContentMixin, PatientScopedMixin, ReadOnlyAdmin)
     list_filter = [("signed_at", admin.EmptyFieldListFilter)]
     search_fields = ["=attendance__patient__mrn", "=author__username"]
     search_help_text = "A patient's MRN or the author's user name."
-    list_select_related = ["attendance__session__group", "attendance__patient", "author"]
+    # The first column prints the attendance ("Present (50 min)"), not its session: no join to sessions and groups.
+    list_select_related = ["attendance__patient", "author"]
     fields = ["attendance", "author", "group_narrative", "data", "assessment", "plan", "signed_at"]
 
     @admin.display(description="Patient")

@@ -97,6 +97,7 @@ class GroupMembership(models.Model):
 
     class Meta:
         ordering = ["-joined_on", "-id"]
+        indexes = [models.Index(fields=["joined_on", "id"], name="membership_joined")]  # the admin's list
         constraints = [
             models.UniqueConstraint(
                 fields=["group", "patient"],

@@ -102,10 +102,8 @@ class AbsenceReview(models.Model):
 
     class Meta:
         ordering = ["-flagged_at"]
-        # The dashboard's open reviews, latest first, without sorting every open one.
-        indexes = [
-            models.Index(fields=["-flagged_at"], condition=Q(resolved_at__isnull=True), name="review_open_flagged")
-        ]
+        # The admin's list, and the dashboard's open reviews, latest first (most reviews are open).
+        indexes = [models.Index(fields=["flagged_at", "id"], name="absence_review_flagged")]
         constraints = [
             models.UniqueConstraint(
                 fields=["enrollment"], condition=Q(resolved_at__isnull=True), name="one_open_review_per_enrollment"

@@ -4,8 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    # The schedule counts a week's sessions by day and program, and the dashboard today's, from the index alone;
-    # the dashboard lists the latest open reviews without sorting them all.
+    # The schedule counts a week's sessions by day and program, and the dashboard today's, from the index alone.
 
     dependencies = [
         ('clinic_sessions', '0003_progressnote_created_index'),
@@ -16,10 +15,6 @@ class Migration(migrations.Migration):
             model_name='therapysession',
             name='starts_at',
             field=models.DateTimeField(),
-        ),
-        migrations.AddIndex(
-            model_name='absencereview',
-            index=models.Index(condition=models.Q(('resolved_at__isnull', True)), fields=['-flagged_at'], name='review_open_flagged'),
         ),
         migrations.AddIndex(
             model_name='therapysession',
