@@ -184,6 +184,10 @@ class Enrollment(models.Model):
             models.Index(fields=["program", "status"], name="enrollment_program_status"),
             # The admin's list (newest first, a page at a time) and its date drill-down read this index.
             models.Index(fields=["admitted_on", "id"], name="enrollment_admitted"),
+            # The census's discharges and transfers out of a week (most enrollments have not ended).
+            models.Index(
+                fields=["discharged_on"], condition=Q(discharged_on__isnull=False), name="enrollment_discharged"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -3,7 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from patients.models import Patient
 from programs.models import DischargeReason, Enrollment, EnrollmentStatus, Program, Transition
@@ -27,14 +28,18 @@ def census_for_week(*, monday: datetime.date) -> Census:
     """Each program's active enrollments against its capacity, and the week's movements from `monday` on: admissions
     (an enrollment opened without a transition), transfers in and out, discharges (with their TEDS reasons) and
     transitions by kind. Three queries."""
-    week = Q(enrollments__admitted_on__gte=monday)
-    ended = Q(enrollments__discharged_on__gte=monday)
+    # Correlated subqueries over indexes, one per program and figure: grouping a join of every enrollment ever
+    # made by program counted the whole history to find this week's few.
+    of_program = Enrollment.objects.filter(program=OuterRef("pk"))
+    admitted = of_program.filter(admitted_on__gte=monday)
+    ended = of_program.filter(discharged_on__gte=monday)
+    moved = Exists(Transition.objects.filter(to_enrollment=OuterRef("pk")))  # an index probe per enrollment
     programs = Program.objects.annotate(
-        active=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.ACTIVE)),
-        admitted=Count("enrollments", filter=week & Q(enrollments__transition_in__isnull=True)),
-        moved_in=Count("enrollments", filter=week & Q(enrollments__transition_in__isnull=False)),
-        moved_out=Count("enrollments", filter=ended & Q(enrollments__status=EnrollmentStatus.TRANSFERRED)),
-        discharged=Count("enrollments", filter=ended & Q(enrollments__status__in=ENDED)),
+        active=_count(of_program.filter(status=EnrollmentStatus.ACTIVE)),
+        admitted=_count(admitted.filter(~moved)),
+        moved_in=_count(admitted.filter(moved)),
+        moved_out=_count(ended.filter(status=EnrollmentStatus.TRANSFERRED)),
+        discharged=_count(ended.filter(status__in=ENDED)),
     ).order_by("name")
     reasons = (
         Enrollment.objects.filter(discharged_on__gte=monday, status__in=ENDED)
@@ -50,6 +55,12 @@ def census_for_week(*, monday: datetime.date) -> Census:
         reasons=[(labels.get(r["discharge_reason"]), r["n"]) for r in reasons],
         transitions={t["kind"]: t["n"] for t in transitions},
     )
+
+
+def _count(enrollments):
+    """How many of `enrollments` (correlated with the outer program) there are, as a subquery."""
+    counted = enrollments.order_by().values("program").annotate(n=Count("program")).values("n")  # from the index
+    return Coalesce(Subquery(counted), 0)
 
 
 def enrollment_current(patient: Patient) -> Enrollment | None:
