@@ -33,8 +33,6 @@ def schedule(request):
         patient_ids=week.visible_patient_ids,
         week=week.monday.isoformat(),
     )
-    query = request.GET.copy()
-    query.pop("week", None)
     return render(
         request,
         "staff/schedule.html",
@@ -44,7 +42,7 @@ def schedule(request):
             "week": week,
             "narrowed": bool(chosen.get("counselor") or chosen.get("program")),
             "monday": week.monday,
-            "query": query.urlencode(),
+            "query": form.link_query(),
             "previous": week.previous,
             "next": week.next,
         },
