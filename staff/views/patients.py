@@ -49,9 +49,8 @@ def _patient_search(request):
         return redirect(url)
     form = PatientFilter(request.POST).form
     form.is_valid()  # the filters that are valid go in the URL; a message reports any other
-    for name in URL_FILTERS:
-        for error in form.errors.get(name, [])[:1]:
-            messages.error(request, f"{form.fields[name].label}: {error}")
+    for name in (name for name in URL_FILTERS if name in form.errors):
+        messages.error(request, f"{form.fields[name].label}: {form.errors[name][0]}")
     chosen = {name: form.cleaned_data[name] for name in URL_FILTERS if form.cleaned_data.get(name)}
     params = {name: getattr(value, "pk", value) for name, value in chosen.items()}  # a counselor by id, not as typed
     if q := request.POST.get("q", "").strip():
