@@ -28,7 +28,17 @@ class SignInForm(AuthenticationForm):
         field.validators.append(MaxLengthValidator(field.max_length, message=message))
 
 
-class CaseloadForm(forms.Form):
+class CounselorByIdMixin:
+    """For a page whose URL names a counselor: links and bookmarks keep the counselor's id, not what was typed."""
+
+    def counselor_typed(self) -> bool:
+        """Was the chosen counselor typed (a name, a label) rather than given by id? The page then redirects to
+        its URL by id."""
+        chosen = getattr(self, "cleaned_data", {}).get("counselor")
+        return chosen is not None and str(self.data.get("counselor", "")).strip() != str(chosen.pk)
+
+
+class CaseloadForm(CounselorByIdMixin, forms.Form):
     """The dashboard's choice of caseload among `choices`; with none, the user has nothing to choose."""
 
     counselor = CounselorField(
@@ -47,7 +57,7 @@ class CaseloadForm(forms.Form):
             self.fields["counselor"].queryset = choices
 
 
-class ScheduleFilter(forms.Form):
+class ScheduleFilter(CounselorByIdMixin, forms.Form):
     week = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
     counselor = CounselorField(
         required=False, empty_label="All counselors", widget=CounselorPicker(attrs={"class": "form-control"})
@@ -73,10 +83,13 @@ class ScheduleFilter(forms.Form):
             raise forms.ValidationError("Choose a week between the years 1900 and 9998.")
         return week
 
-    def link_query(self) -> str:
-        """The chosen counselor and program, by id, for the page's links to other weeks (not what was typed)."""
+    def link_query(self, *, week: bool = False) -> str:
+        """The chosen counselor and program by id (not as typed), and with `week` the week, for the page's links."""
         chosen = getattr(self, "cleaned_data", {})
-        return urlencode({name: chosen[name].pk for name in ("counselor", "program") if chosen.get(name)})
+        query = {name: chosen[name].pk for name in ("counselor", "program") if chosen.get(name)}
+        if week and chosen.get("week"):
+            query["week"] = chosen["week"].isoformat()
+        return urlencode(query)
 
 
 class CancelForm(forms.Form):

@@ -2,7 +2,7 @@
 and reviews due."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from clinic.audit import AuditAction, audit_record
 from sessions.selectors import caseload_choices, dashboard_for
@@ -12,7 +12,9 @@ from staff.forms import CaseloadForm
 @login_required
 def dashboard(request):
     form = CaseloadForm(request.GET, choices=caseload_choices(request.user))
-    form.is_valid()  # a counselor who matches no one shows everyone's caseload, and the form says why
+    if form.is_valid() and form.counselor_typed():
+        return redirect(f"{request.path}?counselor={form.cleaned_data['counselor'].pk}")
+    # A counselor who matches no one shows everyone's caseload, and the form says why.
     board = dashboard_for(request.user, counselor=form.cleaned_data.get("counselor"), page=request.GET.get("page"))
     audit_record(
         actor=request.user,

@@ -20,6 +20,8 @@ def schedule(request):
     """Seven days of sessions from the Monday of the chosen week, for one counselor or program or all."""
     form = ScheduleFilter(request.GET, user=request.user)
     form.is_valid()  # a bad value shows its message; the other filters still apply
+    if form.counselor_typed():
+        return redirect(f"{request.path}?{form.link_query(week=True)}")
     chosen = form.cleaned_data
     week = schedule_week(
         request.user,

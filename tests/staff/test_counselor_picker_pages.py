@@ -27,8 +27,10 @@ def test_a_supervisor_types_a_name_on_the_dashboard_and_sees_that_caseload(clien
     EnrollmentFactory(counselor=riviera, patient__legal_last_name="Okafor")
     client.force_login(supervisor)
 
-    page = client.get("/", {"counselor": "Ana"}).content.decode()
+    response = client.get("/", {"counselor": "Ana"}, follow=True)
+    page = response.content.decode()
 
+    assert response.redirect_chain == [(f"/?counselor={rivera.pk}", 302)]  # the URL names the counselor by id
     assert "Caseload of Ana Rivera" in page and "Whitfield" in page and "Okafor" not in page
     assert 'value="Rivera, Ana (arivera)"' in page
 
@@ -41,13 +43,16 @@ def test_an_ambiguous_name_on_the_dashboard_shows_everyone_and_says_how_many_mat
     assert "All caseloads" in page and "2 counselors match “Riv”" in page
 
 
-def test_the_schedule_narrowed_by_a_typed_name_links_other_weeks_by_id(client, supervisor, rivera, riviera):
+def test_the_schedule_narrowed_by_a_typed_name_is_named_by_id_in_its_url_and_links(client, supervisor, rivera, riviera):
     GroupSessionFactory(group__facilitator=rivera, starts_at=this_week(1), group__title="Relapse Prevention AM")
     GroupSessionFactory(group__facilitator=riviera, starts_at=this_week(1), group__title="Faith Track PM")
     client.force_login(supervisor)
 
-    page = client.get("/schedule/", {"week": monday().isoformat(), "counselor": "Rivera, Ana (arivera)"})
-    html = page.content.decode()
+    week = monday().isoformat()
+    response = client.get("/schedule/", {"week": week, "counselor": "Rivera, Ana (arivera)"}, follow=True)
+    html = response.content.decode()
+
+    assert response.redirect_chain == [(f"/schedule/?counselor={rivera.pk}&week={week}", 302)]
 
     assert "Relapse Prevention AM" in html and "Faith Track PM" not in html
     assert f"?counselor={rivera.pk}&week=" in html and "arivera)&week" not in html
