@@ -20,6 +20,13 @@ _LABEL = re.compile(r"^.*\((?P<username>[^()]+)\)\s*$")
 _BIGINT = 2**63 - 1
 
 
+def _as_id(text: str) -> int | None:
+    """`text` as a user's id (ASCII digits that fit a bigint), else None."""
+    if text.isascii() and text.isdigit() and len(text) <= len(str(_BIGINT)) and int(text) <= _BIGINT:
+        return int(text)
+    return None
+
+
 def counselor_label(user: User) -> str:
     """ "Last, First (username)": the user name makes it unique, so a label names one counselor."""
     name = ", ".join(part for part in (user.last_name, user.first_name) if part)
@@ -104,7 +111,7 @@ class CounselorField(forms.Field):
         if "\x00" in text or len(text) > MAX_TYPED:
             raise nothing
         if text.isascii() and text.isdigit():  # an id, from a link
-            user = self.queryset.filter(pk=int(text)).first() if int(text) <= _BIGINT else None
+            user = self.queryset.filter(pk=pk).first() if (pk := _as_id(text)) is not None else None
             if user is None:
                 raise nothing
             return user
@@ -136,7 +143,7 @@ class CounselorField(forms.Field):
         text = str(value).strip()
         if text in self._chosen:
             return counselor_label(self._chosen[text])
-        if text.isascii() and text.isdigit() and int(text) <= _BIGINT:  # an initial given as an id
-            user = self.queryset.filter(pk=int(text)).first()
+        if (pk := _as_id(text)) is not None:  # an initial given as an id
+            user = self.queryset.filter(pk=pk).first()
             return counselor_label(user) if user else text
         return text

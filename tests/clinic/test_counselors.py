@@ -64,7 +64,7 @@ def test_an_ambiguous_name_says_how_many_match_and_to_type_more(rivera, riviera)
     assert picked("Riv") == "3 counselors match “Riv”: type more of the name, or pick one of the suggestions."
 
 
-@pytest.mark.parametrize("typed", ["Nobody", "999999", "9" * 30, "²", "-1", "Someone (arivera2)"])
+@pytest.mark.parametrize("typed", ["Nobody", "999999", "9" * 30, "9" * 5000, "²", "-1", "Someone (arivera2)"])
 def test_a_name_or_id_that_matches_no_one_says_so(rivera, typed):
     assert picked(typed) == f"No counselor matches “{typed}”."
 
@@ -131,3 +131,11 @@ def test_suggestions_are_active_clinicians_matching_every_word_by_name(rivera, r
     assert clinicians_matching("Ana") == [rivera]
     assert clinicians_matching("riv", limit=3) == [rivera, riviera, *clinicians_matching("Rivington", limit=1)]
     assert len(clinicians_matching("")) == 15
+
+
+@pytest.mark.parametrize("typed", ["9" * 5000, "9" * 19, "²"])
+def test_the_box_shows_any_number_typed_as_it_was(typed):
+    form = PickForm({"counselor": typed})
+    form.is_valid()
+
+    assert f'value="{typed}"' in str(form["counselor"])
