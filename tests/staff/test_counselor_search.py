@@ -14,64 +14,64 @@ URL = "/counselors/"
 
 
 @pytest.fixture
-def rivera():
-    return UserFactory(username="arivera", first_name="Ana", last_name="Rivera", role="counselor")
+def anouk():
+    return UserFactory(username="aquill", first_name="Anouk", last_name="Quillfeather", role="counselor")
 
 
 @pytest.mark.parametrize("role", ["counselor", "supervisor", "front_desk", "administrator"])
-def test_every_role_that_opens_a_picker_gets_suggestions(client, users, role, rivera):
+def test_every_role_that_opens_a_picker_gets_suggestions(client, users, role, anouk):
     client.force_login(users[role])
 
-    response = client.get(URL, {"q": "riv"})
+    response = client.get(URL, {"q": "quill"})
 
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
-    assert response.json() == {"results": [{"id": rivera.pk, "label": "Rivera, Ana (arivera)"}]}
+    assert response.json() == {"results": [{"id": anouk.pk, "label": "Quillfeather, Anouk (aquill)"}]}
 
 
-def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in(client, rivera):
-    response = client.get(URL, {"q": "riv"})
+def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in(client, anouk):
+    response = client.get(URL, {"q": "quill"})
 
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
-def test_a_user_the_policy_refuses_gets_403(client, counselor, rivera, monkeypatch):
+def test_a_user_the_policy_refuses_gets_403(client, counselor, anouk, monkeypatch):
     refused = dataclasses.replace(policy._rules[Action.PICK_COUNSELOR], test=lambda user, obj: False)
     monkeypatch.setitem(policy._rules, Action.PICK_COUNSELOR, refused)
     client.force_login(counselor)
 
-    assert client.get(URL, {"q": "riv"}).status_code == 403
+    assert client.get(URL, {"q": "quill"}).status_code == 403
 
 
 def test_at_most_15_by_name_and_only_active_clinicians(client, supervisor):
-    UserFactory(username="gone", first_name="Ana", last_name="Aaron", is_active=False)
-    UserFactory(username="desk", first_name="Ana", last_name="Abbot", role="front_desk")
+    UserFactory(username="gone", first_name="Xanthe", last_name="Aaron", is_active=False)
+    UserFactory(username="desk", first_name="Xanthe", last_name="Abbot", role="front_desk")
     for n in range(20):
-        UserFactory(username=f"ana{n:02}", first_name="Ana", last_name=f"Zimmer{n:02}")
+        UserFactory(username=f"xan{n:02}", first_name="Xanthe", last_name=f"Zimmer{n:02}")
     client.force_login(supervisor)
 
-    results = client.get(URL, {"q": "ana"}).json()["results"]
+    results = client.get(URL, {"q": "xanthe"}).json()["results"]
 
-    assert [r["label"] for r in results] == [f"Zimmer{n:02}, Ana (ana{n:02})" for n in range(15)]
+    assert [r["label"] for r in results] == [f"Zimmer{n:02}, Xanthe (xan{n:02})" for n in range(15)]
 
 
-def test_suggestions_name_no_patient(client, supervisor, rivera):
-    PatientFactory(legal_first_name="Rivka", legal_last_name="Rivington", primary_counselor=rivera)
+def test_suggestions_name_no_patient(client, supervisor, anouk):
+    PatientFactory(legal_first_name="Quilla", legal_last_name="Quillby", primary_counselor=anouk)
     client.force_login(supervisor)
 
-    response = client.get(URL, {"q": "riv"})
+    response = client.get(URL, {"q": "quill"})
 
     assert [set(r) for r in response.json()["results"]] == [{"id", "label"}]
-    assert b"Rivka" not in response.content and b"Rivington" not in response.content
+    assert b"Quilla" not in response.content and b"Quillby" not in response.content
 
 
 def test_a_post_is_refused(client, supervisor):
     client.force_login(supervisor)
 
-    assert client.post(URL, {"q": "riv"}).status_code == 405
+    assert client.post(URL, {"q": "quill"}).status_code == 405
 
 
 @pytest.mark.parametrize("q", ["", "a", "%", "_", "x" * 5000])
-def test_any_text_gets_at_most_15_suggestions(client, supervisor, rivera, q):
+def test_any_text_gets_at_most_15_suggestions(client, supervisor, anouk, q):
     client.force_login(supervisor)
 
     response = client.get(URL, {"q": q})
@@ -81,10 +81,10 @@ def test_any_text_gets_at_most_15_suggestions(client, supervisor, rivera, q):
 
 def test_it_runs_the_same_queries_for_3_and_40_counselors(client, supervisor):
     client.force_login(supervisor)
-    UserFactory.create_batch(3, first_name="Ana")
-    few = page_load(client, f"{URL}?q=ana")
-    UserFactory.create_batch(37, first_name="Ana")
-    many = page_load(client, f"{URL}?q=ana")
+    UserFactory.create_batch(3, first_name="Xanthe")
+    few = page_load(client, f"{URL}?q=xanthe")
+    UserFactory.create_batch(37, first_name="Xanthe")
+    many = page_load(client, f"{URL}?q=xanthe")
 
     assert few[0] == many[0]
-    assert len(client.get(URL, {"q": "ana"}).json()["results"]) == 15
+    assert len(client.get(URL, {"q": "xanthe"}).json()["results"]) == 15
