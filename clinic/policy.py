@@ -40,6 +40,7 @@ class Action(enum.StrEnum):
     # Caseloads (the dashboard).
     SEE_CASELOADS = "caseload.see"
     CHOOSE_CASELOAD = "caseload.choose"
+    PICK_COUNSELOR = "counselor.pick"  # search counselors by name, for a form's counselor picker
     # Sessions and groups; the object is a session (a patient for booking, a group for its roster).
     HOLD_SESSIONS = "session.hold"  # may facilitate a session
     BOOK_SESSION = "session.book"
@@ -275,3 +276,11 @@ def _sees_caseloads(user, obj=None) -> bool:
 )
 def _chooses_caseload(user, obj=None) -> bool:
     return user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+@rule(Action.PICK_COUNSELOR, message="Your role chooses no counselors.", code="not_allowed")
+def _picks_counselors(user, obj=None) -> bool:
+    """Every role opens a page with a counselor picker: the schedule's and the patient list's filters and booking
+    (all roles), registering (front desk, supervisors, administrators), admitting and moving (clinicians), the
+    dashboard's caseload switch (supervisors, administrators). The suggestions name staff only, never a patient."""
+    return user.role in (Role.ADMINISTRATOR, Role.SUPERVISOR, Role.COUNSELOR, Role.FRONT_DESK)

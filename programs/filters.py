@@ -3,12 +3,18 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
+from clinic.counselors import CounselorField
 from clinic.levels import LevelOfCare
-from clinic.models import User
 from patients.models import Patient
 from programs.models import Enrollment, EnrollmentStatus, Program
 
 ACTIVE = EnrollmentStatus.ACTIVE
+
+
+class CounselorFilter(django_filters.Filter):
+    """A counselor typed into a picker (or an id from a link), not chosen from a list of every clinician."""
+
+    field_class = CounselorField
 
 
 def _in_care():
@@ -27,12 +33,7 @@ class PatientFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(
         choices=LevelOfCare.choices, label="Level", empty_label="Any level", method="at_level"
     )
-    counselor = django_filters.ModelChoiceFilter(
-        field_name="primary_counselor",
-        label="Counselor",
-        queryset=User.objects.clinicians(),
-        empty_label="Any counselor",
-    )
+    counselor = CounselorFilter(field_name="primary_counselor", label="Counselor", empty_label="Any counselor")
     status = django_filters.ChoiceFilter(
         choices=[("active", "In care"), ("ended", "Not in care")],
         label="Status",

@@ -7,10 +7,13 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+from django.utils.http import urlencode
 
-from clinic.models import Role, User
+from clinic.counselors import CounselorField, CounselorPicker
+from clinic.models import Role
 from patients.models import ASAM_DIMENSIONS, Patient
 from programs.models import DischargeReason, Program
+from sessions.forms import BookingForm
 from sessions.models import TherapySession
 
 
@@ -25,31 +28,39 @@ class SignInForm(AuthenticationForm):
         field.validators.append(MaxLengthValidator(field.max_length, message=message))
 
 
-class CaseloadForm(forms.Form):
+class CounselorByIdMixin:
+    """For a page whose URL names a counselor: links and bookmarks keep the counselor's id, not what was typed."""
+
+    def counselor_typed(self) -> bool:
+        """Was the chosen counselor typed (a name, a label) rather than given by id? The page then redirects to
+        its URL by id."""
+        chosen = getattr(self, "cleaned_data", {}).get("counselor")
+        return chosen is not None and str(self.data.get("counselor", "")).strip() != str(chosen.pk)
+
+
+class CaseloadForm(CounselorByIdMixin, forms.Form):
     """The dashboard's choice of caseload among `choices`; with none, the user has nothing to choose."""
 
-    counselor = forms.ModelChoiceField(
-        User.objects.none(),
+    counselor = CounselorField(
         required=False,
-        error_messages={"invalid_choice": "There is no such counselor: showing all caseloads."},
+        label="Counselor",
+        empty_label="All counselors",
+        widget=CounselorPicker(attrs={"class": "form-control form-control-sm", "data-submit-on-pick": True}),
     )
 
     def __init__(self, data, *, choices):
         super().__init__(data)
-        self.choices = choices
+        self.can_choose = choices is not None
         if choices is None:
             del self.fields["counselor"]
         else:
             self.fields["counselor"].queryset = choices
 
 
-class ScheduleFilter(forms.Form):
+class ScheduleFilter(CounselorByIdMixin, forms.Form):
     week = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
-    counselor = forms.ModelChoiceField(
-        User.objects.clinicians(),
-        required=False,
-        empty_label="All counselors",
-        widget=forms.Select(attrs={"class": "form-select"}),
+    counselor = CounselorField(
+        required=False, empty_label="All counselors", widget=CounselorPicker(attrs={"class": "form-control"})
     )
     program = forms.ModelChoiceField(
         Program.objects.order_by("name"),
@@ -72,6 +83,14 @@ class ScheduleFilter(forms.Form):
             raise forms.ValidationError("Choose a week between the years 1900 and 9998.")
         return week
 
+    def link_query(self, *, week: bool = False) -> str:
+        """The chosen counselor and program by id (not as typed), and with `week` the week, for the page's links."""
+        chosen = getattr(self, "cleaned_data", {})
+        query = {name: chosen[name].pk for name in ("counselor", "program") if chosen.get(name)}
+        if week and chosen.get("week"):
+            query["week"] = chosen["week"].isoformat()
+        return urlencode(query)
+
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
@@ -91,9 +110,7 @@ def bootstrap_widgets(form: forms.Form) -> forms.Form:
 class AdmitForm(forms.Form):
     program = forms.ModelChoiceField(Program.objects.filter(is_active=True).order_by("name"))
     admitted_on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
-    counselor = forms.ModelChoiceField(
-        User.objects.clinicians(), required=False, help_text="Defaults to the primary counselor."
-    )
+    counselor = CounselorField(required=False, help_text="Defaults to the primary counselor.")
     override_reason = forms.CharField(
         label="Supervisor override",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -106,9 +123,7 @@ class TransitionForm(forms.Form):
     to_program = forms.ModelChoiceField(Program.objects.filter(is_active=True).order_by("name"), label="Move to")
     effective_on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label="Clinical reason", widget=forms.Textarea(attrs={"rows": 3}))
-    counselor = forms.ModelChoiceField(
-        User.objects.clinicians(), required=False, help_text="Defaults to the current one."
-    )
+    counselor = CounselorField(required=False, help_text="Defaults to the current one.")
     override_reason = AdmitForm.base_fields["override_reason"]
 
     def __init__(self, *args, current, **kwargs):
@@ -123,7 +138,14 @@ class DischargeForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Discharge note")
 
 
+class ChartBookingForm(BookingForm):
+    """Booking from a patient's chart: the counselor is typed and suggested, not chosen from every clinician."""
+
+    counselor = CounselorField()
+
+
 class RegisterForm(forms.ModelForm):
+    primary_counselor = CounselorField(required=False, label="Primary counselor")
     reminder_consent = forms.BooleanField(required=False, label="Consents to reminder emails")
 
     class Meta:

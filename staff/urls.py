@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from staff.forms import SignInForm
-from staff.views import attendance, census, chart_actions, dashboard, enrollment, patients, schedule
+from staff.views import attendance, census, chart_actions, counselors, dashboard, enrollment, patients, schedule
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -25,6 +25,7 @@ urlpatterns = [
     path("patients/<int:pk>/consent/", chart_actions.patient_consent, name="patient-consent"),
     path("schedule/", schedule.schedule, name="schedule"),
     path("census/", census.census, name="census"),
+    path("counselors/", counselors.counselor_search, name="counselor-search"),
     path("sessions/<int:pk>/", schedule.session_detail, name="session-detail"),
     path("sessions/<int:pk>/cancel/", schedule.session_cancel_view, name="session-cancel"),
     path("sessions/<int:pk>/attendance/", attendance.attendance_sheet, name="attendance-sheet"),

@@ -14,18 +14,17 @@ from clinic import policy
 from clinic.errors import DomainError
 from clinic.policy import Action
 from patients.services import patient_give_reminder_consent, patient_register, patient_revoke_reminder_consent
-from sessions.forms import BookingForm
 from sessions.models import AbsenceReview
 from sessions.services.attendance import absence_review_resolve
 from sessions.services.counseling import counseling_book
-from staff.forms import RegisterForm
+from staff.forms import ChartBookingForm, RegisterForm
 from staff.views.chart_common import action_page, chart_patient
 
 
 @login_required
 def patient_book(request, pk: int):
     patient = chart_patient(request, pk)
-    form = BookingForm(
+    form = ChartBookingForm(
         request.POST or None,
         initial={
             "counselor": patient.primary_counselor,

@@ -1,9 +1,8 @@
 """The home page: a caseload with hours, absences and the next session; today's sessions; absences to follow up
 and reviews due."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from clinic.audit import AuditAction, audit_record
 from sessions.selectors import caseload_choices, dashboard_for
@@ -13,8 +12,9 @@ from staff.forms import CaseloadForm
 @login_required
 def dashboard(request):
     form = CaseloadForm(request.GET, choices=caseload_choices(request.user))
-    if not form.is_valid():
-        messages.error(request, form.errors["counselor"][0])
+    if form.is_valid() and form.counselor_typed():
+        return redirect(f"{request.path}?counselor={form.cleaned_data['counselor'].pk}")
+    # A counselor who matches no one shows everyone's caseload, and the form says why.
     board = dashboard_for(request.user, counselor=form.cleaned_data.get("counselor"), page=request.GET.get("page"))
     audit_record(
         actor=request.user,
@@ -30,7 +30,7 @@ def dashboard(request):
             "query": f"counselor={board.counselor.pk if board.counselor else ''}",  # the page links keep the caseload
             "rows": board.rows,
             "counselor": board.counselor,
-            "choices": form.choices,
+            "form": form,
             "today": board.today,
             "today_total": board.today_total,
             "today_more": board.today_more,

@@ -3,6 +3,7 @@
 import secrets
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -47,8 +48,11 @@ def _patient_search(request):
         request.session.pop(SEARCH_SESSION_KEY, None)
         return redirect(url)
     form = PatientFilter(request.POST).form
-    form.is_valid()  # the filters that are valid go in the URL; the list page reports any other
-    params = {name: request.POST[name] for name in URL_FILTERS if form.cleaned_data.get(name)}
+    form.is_valid()  # the filters that are valid go in the URL; a message reports any other
+    for name in (name for name in URL_FILTERS if name in form.errors):
+        messages.error(request, f"{form.fields[name].label}: {form.errors[name][0]}")
+    chosen = {name: form.cleaned_data[name] for name in URL_FILTERS if form.cleaned_data.get(name)}
+    params = {name: getattr(value, "pk", value) for name, value in chosen.items()}  # a counselor by id, not as typed
     if q := request.POST.get("q", "").strip():
         params["search"] = secrets.token_urlsafe(6)
         request.session[SEARCH_SESSION_KEY] = {"id": params["search"], "q": q}  # a new search replaces the old

@@ -20,6 +20,8 @@ def schedule(request):
     """Seven days of sessions from the Monday of the chosen week, for one counselor or program or all."""
     form = ScheduleFilter(request.GET, user=request.user)
     form.is_valid()  # a bad value shows its message; the other filters still apply
+    if form.counselor_typed():
+        return redirect(f"{request.path}?{form.link_query(week=True)}")
     chosen = form.cleaned_data
     week = schedule_week(
         request.user,
@@ -33,8 +35,6 @@ def schedule(request):
         patient_ids=week.visible_patient_ids,
         week=week.monday.isoformat(),
     )
-    query = request.GET.copy()
-    query.pop("week", None)
     return render(
         request,
         "staff/schedule.html",
@@ -44,7 +44,7 @@ def schedule(request):
             "week": week,
             "narrowed": bool(chosen.get("counselor") or chosen.get("program")),
             "monday": week.monday,
-            "query": query.urlencode(),
+            "query": form.link_query(),
             "previous": week.previous,
             "next": week.next,
         },

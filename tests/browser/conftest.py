@@ -82,6 +82,26 @@ def screenshot(page):
     return take
 
 
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+
+
+@pytest.fixture
+def accessibility_violations(page):
+    """axe-core's violations in the part of the page `within` (the main content, by default), as it stands: "rule:
+    help [targets]" each. The script is evaluated through the DevTools protocol, which the page's
+    Content-Security-Policy (no inline scripts) does not govern."""
+
+    def check(within: str = "#main") -> list[str]:
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(AXE.read_text())
+        found = page.evaluate(
+            "within => axe.run(within, {resultTypes: ['violations']}).then(r => r.violations)", within
+        )
+        return [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']]}" for v in found]
+
+    return check
+
+
 @pytest.fixture
 def sign_in(page, live_server):
     """Signs a user in through the sign-in page, with the factories' password; returns on the signed-in page."""

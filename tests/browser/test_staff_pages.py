@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from clinic.clock import local_start
 from sessions.models import Attendance, ProgressNote
-from tests.factories import EnrollmentFactory, GroupSessionFactory, MembershipFactory, TherapyGroupFactory
+from tests.factories import (
+    EnrollmentFactory,
+    GroupSessionFactory,
+    MembershipFactory,
+    TherapyGroupFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -91,3 +97,39 @@ def test_a_counselors_day_attendance_a_signed_note_and_a_step_down(page, live_se
     assert "Reviewed coping plans for the weekend." in page.locator("#notes").inner_text()
     assert "Present" in page.locator("#attendance").inner_text()
     screenshot("chart-after-step-down")
+
+
+def test_a_supervisor_types_part_of_a_name_and_picks_the_suggested_caseload(
+    page, sign_in, clinic, jordan, accessibility_violations, screenshot
+):
+    UserFactory.create_batch(30, role="counselor", first_name="Sam", last_name="Baker")  # the page lists none
+    UserFactory(username="jlesser", role="counselor", first_name="Jordana", last_name="Lesser")
+    sign_in("morgan")
+    box = page.get_by_role("combobox", name="Counselor")
+    assert page.locator("#id_counselor-options option").count() == 0
+
+    box.press_sequentially("jord", delay=30)
+    suggestions = page.locator("#id_counselor-options option")
+    suggestions.nth(1).wait_for(state="attached")
+    shown = [option.get_attribute("value") for option in suggestions.all()]
+    # Jordan and Jordana (and any factory-made colleague whose random name matches), never the 30 Sam Bakers.
+    assert {"Lee, Jordan (jordan)", "Lesser, Jordana (jlesser)"} <= set(shown)
+    assert not [label for label in shown if "Baker" in label]
+    assert accessibility_violations() == []
+    screenshot("counselor-picker")
+
+    box.fill("Lee, Jordan (jordan)")  # what choosing the suggestion does: its label in the box, and the page applies it
+    page.get_by_role("heading", name="Caseload of Jordan Lee").wait_for()
+    assert page.url.endswith(f"/?counselor={jordan.pk}")
+    assert "Whitfield" in page.locator("#caseload").inner_text()
+    assert box.input_value() == "Lee, Jordan (jordan)"
+    assert accessibility_violations() == []
+
+
+def test_without_suggestions_a_typed_name_and_show_apply_the_caseload(page, sign_in, clinic, jordan):
+    sign_in("morgan")
+    page.get_by_role("combobox", name="Counselor").fill("Jordan")
+    page.get_by_role("button", name="Show").click()
+
+    page.get_by_role("heading", name="Caseload of Jordan Lee").wait_for()
+    assert page.url.endswith(f"/?counselor={jordan.pk}")

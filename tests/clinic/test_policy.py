@@ -35,6 +35,7 @@ TRUTH = {
     Action.REGISTER_PATIENT: {"administrator", "supervisor", "front_desk", *(f"superuser {role}" for role in ROLES)},
     Action.SEE_CASELOADS: {"administrator", "supervisor", "counselor", "superuser administrator"},
     Action.CHOOSE_CASELOAD: {"administrator", "supervisor", "superuser administrator", "superuser supervisor"},
+    Action.PICK_COUNSELOR: {*ROLES, *(f"superuser {role}" for role in ROLES)},
     Action.SEE_ALL_PATIENTS: {"administrator", "supervisor", "front_desk", *(f"superuser {role}" for role in ROLES)},
 }
 

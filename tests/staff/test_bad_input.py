@@ -242,14 +242,14 @@ def test_the_schedule_still_shows_an_early_and_a_late_week(client, supervisor):
 
 
 @pytest.mark.parametrize("counselor_param", [quote("²"), "-1", "9" * 30, "abc"])
-def test_a_dashboard_counselor_that_is_no_number_shows_everyone_with_a_message(client, supervisor, counselor_param):
+def test_a_dashboard_counselor_that_matches_no_one_shows_everyone_with_a_message(client, supervisor, counselor_param):
     client.force_login(supervisor)
 
     response = client.get(f"/?counselor={counselor_param}")
 
     page = text(response)
     assert response.status_code == 200
-    assert "There is no such counselor" in page and "All caseloads" in page
+    assert "No counselor matches" in page and "Showing all caseloads" in page and "All caseloads" in page
 
 
 def test_a_cancel_reason_over_its_columns_length_says_so_and_cancels_nothing(client, counselor, later):

@@ -15,6 +15,7 @@ from tests.factories import (
     PatientFactory,
     ProgramFactory,
     TherapyGroupFactory,
+    UserFactory,
     caseload_patient,
 )
 from tests.helpers import assert_same_load, page_load
@@ -118,3 +119,17 @@ def test_a_sessions_page_and_its_attendance_sheet_do_not_grow_with_the_clinic(cl
     busy_patients(counselor, MANY)
 
     assert_same_load(small, page_load(client, f"/sessions/{session.pk}/{page}"))
+
+
+@pytest.mark.parametrize("url", ["/", "/schedule/", "/patients/", "/?counselor={pk}", "/schedule/?counselor={pk}"])
+def test_the_pages_with_a_counselor_picker_do_not_grow_with_the_number_of_counselors(client, supervisor, url):
+    """The picker is a search box with suggestions fetched as one types, not a list of every clinician."""
+    chosen = UserFactory(role="counselor", first_name="Ana", last_name="Rivera")
+    url = url.format(pk=chosen.pk)
+    UserFactory.create_batch(2, role="counselor", first_name="Bo", last_name="Lindqvist")
+    client.force_login(supervisor)
+    small = page_load(client, url)
+    UserFactory.create_batch(37, role="counselor", first_name="Bo", last_name="Lindqvist")
+
+    assert_same_load(small, page_load(client, url))
+    assert "Lindqvist" not in client.get(url).content.decode()
