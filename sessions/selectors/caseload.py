@@ -42,14 +42,40 @@ class CaseloadRow:
         return self.unexcused_absences >= max(1, self.enrollment.program.max_unexcused_absences)
 
 
+# What a caseload row shows of the enrollment, its patient and program: the columns loaded, not whole rows.
+ROW = (
+    "patient_id",
+    "program_id",
+    "status",
+    "admitted_on",
+    "discharged_on",
+    "counselor_id",
+    *(f"patient__{name}" for name in ("mrn", "legal_first_name", "legal_last_name", "preferred_name")),
+    *(
+        f"program__{name}"
+        for name in (
+            "name",
+            "level_of_care",
+            "min_weekly_hours",
+            "max_weekly_hours",
+            "min_length_of_stay_days",
+            "max_length_of_stay_days",
+            "max_unexcused_absences",
+        )
+    ),
+)
+
+
 def caseload_enrollments(counselor=None) -> QuerySet[Enrollment]:
     """Active enrollments carried by `counselor` (as the enrollment's counselor or the patient's primary counselor),
     or all active enrollments when `counselor` is None."""
     enrollments = Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE)
     if counselor is not None:
         enrollments = enrollments.filter(pk__in=carried_by(counselor))
-    return enrollments.select_related("patient", "program", "counselor").order_by(
-        "patient__legal_last_name", "patient__legal_first_name", "pk"
+    return (
+        enrollments.select_related("patient", "program")
+        .only(*ROW)
+        .order_by("patient__legal_last_name", "patient__legal_first_name", "pk")
     )
 
 

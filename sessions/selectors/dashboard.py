@@ -22,6 +22,7 @@ from sessions.selectors.caseload import (
     caseload_rows,
     with_caseload_facts,
 )
+from sessions.selectors.schedule import LISTED
 
 PAGE_SIZE = 25  # a screen's worth, as the patient list and the admin lists
 FOLLOW_UP_LIMIT = 20  # absences and reviews shown at once
@@ -95,6 +96,7 @@ def dashboard_for(
         TherapySession.objects.filter(starts_at__gte=start, starts_at__lt=end)
         .exclude(status=SessionStatus.CANCELLED)
         .select_related("group", "patient", "facilitator")
+        .only(*LISTED)
         .order_by("starts_at")
     )
     if clinician:  # attendance is clinical: others see only whether a session was held

@@ -18,7 +18,24 @@ from sessions.models import TherapySession
 from sessions.models.attendance import ATTENDED, Attendance
 from sessions.services.attendance import roster_enrollments
 
-DAY_LIMIT = 30  # sessions listed per day: a whole clinic's day is thousands, so the rest are counted
+DAY_LIMIT = 12  # sessions listed per day: more than a counselor runs; a whole clinic's day is thousands, so counted
+
+
+# What a listed session shows (its time, title, status, place and facilitator): the columns loaded, so that a week
+# of lists does not build every patient's and facilitator's whole row.
+LISTED = (
+    "kind",
+    "status",
+    "starts_at",
+    "location",
+    "video_link",
+    "program_id",
+    "group__title",
+    "patient__legal_first_name",
+    "patient__legal_last_name",
+    "patient__preferred_name",
+    *(f"facilitator__{name}" for name in ("username", "first_name", "last_name", "credentials")),
+)
 
 
 @dataclass
@@ -103,7 +120,8 @@ def schedule_week(
         chosen = functools.reduce(operator.or_, (Q(pk__in=first) for first in firsts))
     listed = list(
         TherapySession.objects.filter(chosen)
-        .select_related("group", "patient", "facilitator", "program")
+        .select_related("group", "patient", "facilitator")
+        .only(*LISTED)
         .order_by("starts_at", "pk")
     )
     clinician = policy.allows(user, Action.SEE_CLINICAL)
