@@ -26,8 +26,13 @@ from sessions.selectors.schedule import LISTED
 
 PAGE_SIZE = 25  # a screen's worth, as the patient list and the admin lists
 FOLLOW_UP_LIMIT = 20  # absences and reviews shown at once
-TODAY_LIMIT = 20  # today's sessions listed: the schedule lists the rest (a whole clinic's day is thousands)
+TODAY_LIMIT = 12  # today's sessions listed: the schedule lists the rest (a whole clinic's day is thousands)
 ALERT_DAYS = 7  # how far back an absence alert is still to follow up
+
+
+def _name_of(patient: str) -> list[str]:
+    """The columns a follow-up prints of the patient at `patient` (a lookup path)."""
+    return [f"{patient}__{name}" for name in ("legal_first_name", "legal_last_name", "preferred_name")]
 
 
 @dataclass
@@ -107,10 +112,13 @@ def dashboard_for(
             kind=ReminderKind.ABSENCE_ALERT, created_at__gte=now - datetime.timedelta(days=ALERT_DAYS)
         )
         .select_related("patient", "session__group")
+        .only("patient_id", "session__kind", "session__starts_at", "session__group__title", *_name_of("patient"))
         .order_by("-created_at")
     )
-    reviews = AbsenceReview.objects.filter(resolved_at__isnull=True).select_related(
-        "enrollment__patient", "enrollment__program"
+    reviews = (
+        AbsenceReview.objects.filter(resolved_at__isnull=True)
+        .select_related("enrollment__patient", "enrollment__program")
+        .only("unexcused_absences", "enrollment__program__name", *_name_of("enrollment__patient"))
     )
     if counselor is not None:
         today = today.filter(facilitator=counselor)

@@ -57,6 +57,27 @@ def test_each_roles_dashboard_is_the_same_size_for_a_small_and_a_large_caseload(
     assert_same_load(small, page_load(client, "/"))
 
 
+@pytest.mark.parametrize("role", ["counselor", "supervisor"])
+def test_the_dashboards_rows_load_nothing_one_by_one(client, role, users, counselor):
+    """Under the limits, so that a query per row would show: the lists load only the columns they print, and
+    printing them must not fetch the rest row by row."""
+    client.force_login(users[role])
+    busy_patients(counselor, 1)
+    one = page_load(client, "/")
+    busy_patients(counselor, 2)
+
+    assert page_load(client, "/")[0] == one[0]
+
+
+def test_the_schedules_entries_load_nothing_one_by_one(client, supervisor, counselor):
+    client.force_login(supervisor)
+    busy_patients(counselor, 1)
+    one = page_load(client, "/schedule/?counselor=")
+    busy_patients(counselor, 2)
+
+    assert page_load(client, "/schedule/?counselor=")[0] == one[0]
+
+
 def test_the_patient_list_is_the_same_size_for_few_and_many_patients_on_any_page(client, supervisor):
     client.force_login(supervisor)
     PatientFactory.create_batch(2 * FEW, legal_last_name="Garcia", legal_first_name="Ana")  # page 2 is full
