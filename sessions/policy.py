@@ -4,7 +4,7 @@ Registered with the kernel's policy (`clinic.policy`) when the app is ready, so 
 never import this one.
 """
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 
 from clinic import policy
 from clinic.errors import OutOfScopeError
@@ -27,7 +27,8 @@ def patients_visible_to(user) -> QuerySet[Patient]:
     sees all patients."""
     patients = Patient.objects.all()
     if not sees_every_patient(user):
-        patients = patients.filter(pk__in=_caseload_ids(user))
+        # Each patient loaded through the scope remembers whose scope it came through (see patient_visible_to).
+        patients = patients.filter(pk__in=_caseload_ids(user)).annotate(scoped_for=Value(user.pk))
     return patients
 
 
@@ -43,6 +44,8 @@ def _caseload_ids(user) -> QuerySet:
 def patient_visible_to(user, patient: Patient) -> bool:
     if sees_every_patient(user):
         return True  # patients are never deleted: no query needed
+    if getattr(patient, "scoped_for", None) == user.pk:
+        return True  # loaded through this user's scope while serving this request (the chart's patient)
     return patients_visible_to(user).filter(pk=patient.pk).exists()
 
 

@@ -38,6 +38,20 @@ def test_a_counselor_sees_their_caseload_and_their_groups_members_only(counselor
     assert policy.patient_visible_to(counselor, primary) and not policy.patient_visible_to(counselor, stranger)
 
 
+def test_a_patient_loaded_through_a_scope_is_visible_without_asking_again_but_only_to_that_user(
+    counselor, other_counselor, django_assert_num_queries
+):
+    mine = PatientFactory(primary_counselor=counselor)
+    loaded = policy.patients_visible_to(counselor).get(pk=mine.pk)
+
+    with django_assert_num_queries(0):
+        assert policy.patient_visible_to(counselor, loaded)
+    with django_assert_num_queries(1):
+        assert not policy.patient_visible_to(other_counselor, loaded)
+    theirs = policy.patients_visible_to(other_counselor)
+    assert not theirs.filter(pk=mine.pk).exists() and not policy.patient_visible_to(other_counselor, mine)
+
+
 @pytest.mark.parametrize("role", ["administrator", "supervisor", "front_desk"])
 def test_other_roles_and_a_superuser_counselor_see_every_patient(role):
     patients = {PatientFactory().pk, EnrollmentFactory().patient_id}
