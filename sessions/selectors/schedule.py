@@ -82,9 +82,10 @@ def schedule_week(
     user, *, day: datetime.date, counselor: User | None = None, program: Program | None = None
 ) -> ScheduleWeek:
     """The sessions of `day`'s week, Monday to Sunday, of `counselor` or `program` (all when None), cancelled ones
-    too: each day's first DAY_LIMIT in time order and how many there are, and the week's count per program. Each
-    listed session's `patient_visible` says whether `user` may see its patient's name; clinicians also get how many
-    attended. Six queries (five for those who do not see attendance), whatever the number of sessions."""
+    too: each day's first DAY_LIMIT in time order and how many there are, and the week's count per program; over the
+    whole clinic, a day with more than DAY_LIMIT only its count. Each listed session's `patient_visible` says whether
+    `user` may see its patient's name; clinicians also get how many attended. At most six queries (five for those
+    who do not see attendance), whatever the number of sessions; fewer when no day is listed."""
     monday = week_start(day)
     start, end = local_day_bounds(monday, monday + datetime.timedelta(days=6))
     week = TherapySession.objects.filter(starts_at__gte=start, starts_at__lt=end)
@@ -106,24 +107,19 @@ def schedule_week(
         )
         .order_by()
     )
-    # Each day's first DAY_LIMIT ids, one index scan per day that stops at the limit (a window over the week would
-    # sort every session of it), then those sessions with what they show.
-    firsts = [
-        week.filter(starts_at__gte=day_start, starts_at__lt=day_end)
-        .order_by("starts_at", "pk")
-        .values("pk")[:DAY_LIMIT]
-        for day_start, day_end in day_bounds
-    ]
-    if connection.features.supports_slicing_ordering_in_compound:
-        chosen = Q(pk__in=firsts[0].union(*firsts[1:], all=True))
-    else:  # SQLite takes no LIMIT inside a UNION, but one per IN
-        chosen = functools.reduce(operator.or_, (Q(pk__in=first) for first in firsts))
-    listed = list(
-        TherapySession.objects.filter(chosen)
-        .select_related("group", "patient", "facilitator")
-        .only(*LISTED)
-        .order_by("starts_at", "pk")
-    )
+    days = [ScheduleDay(monday + datetime.timedelta(days=n), []) for n in range(7)]
+    names = dict(Program.objects.filter(pk__in=[row["program"] for row in counts]).values_list("pk", "name"))
+    by_program = []
+    for row in counts:
+        for n, day in enumerate(days):
+            day.total += row[f"day{n}"]
+        by_program.append(ProgramWeek(row["program"], names[row["program"]], sum(row[f"day{n}"] for n in range(7))))
+    # Each day's first DAY_LIMIT, one index scan per day that stops at the limit (a window over the week would sort
+    # every session of it). Over the whole clinic, a day with more than that shows its count and asks to narrow the
+    # view: its first few by start time would say nothing about it.
+    whole_clinic = counselor is None and program is None
+    listing = [n for n, day in enumerate(days) if not (whole_clinic and day.total > DAY_LIMIT)]
+    listed = _first_of_days(week, [day_bounds[n] for n in listing])
     clinician = policy.allows(user, Action.SEE_CLINICAL)
     if clinician:  # attendance is clinical: others see only whether a session is scheduled, held or cancelled
         attended = dict(
@@ -138,13 +134,6 @@ def schedule_week(
         .filter(pk__in={s.patient_id for s in listed if s.patient_id})
         .values_list("pk", flat=True)
     )
-    days = [ScheduleDay(monday + datetime.timedelta(days=n), []) for n in range(7)]
-    names = dict(Program.objects.filter(pk__in=[row["program"] for row in counts]).values_list("pk", "name"))
-    by_program = []
-    for row in counts:
-        for n, day in enumerate(days):
-            day.total += row[f"day{n}"]
-        by_program.append(ProgramWeek(row["program"], names[row["program"]], sum(row[f"day{n}"] for n in range(7))))
     for session in listed:
         session.patient_visible = session.patient_id in visible
         if clinician:
@@ -156,6 +145,26 @@ def schedule_week(
         clinician=clinician,
         visible_patient_ids=visible,
         by_program=sorted(by_program, key=lambda p: p.name),
+    )
+
+
+def _first_of_days(week, bounds: list[tuple[datetime.datetime, datetime.datetime]]) -> list[TherapySession]:
+    """The first DAY_LIMIT sessions of `week` within each of `bounds` (days), with what the schedule shows."""
+    if not bounds:
+        return []
+    firsts = [
+        week.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "pk").values("pk")[:DAY_LIMIT]
+        for start, end in bounds
+    ]
+    if connection.features.supports_slicing_ordering_in_compound:
+        chosen = Q(pk__in=firsts[0].union(*firsts[1:], all=True))
+    else:  # SQLite takes no LIMIT inside a UNION, but one per IN
+        chosen = functools.reduce(operator.or_, (Q(pk__in=first) for first in firsts))
+    return list(
+        TherapySession.objects.filter(chosen)
+        .select_related("group", "patient", "facilitator")
+        .only(*LISTED)
+        .order_by("starts_at", "pk")
     )
 
 

@@ -97,10 +97,15 @@ def test_each_day_lists_its_first_sessions_and_counts_the_others_and_each_progra
     friday = GroupSessionFactory(starts_at=this_week(4), group__program=tuesday[0].program)
 
     week = schedule_week(supervisor, day=monday())
+    facilitated = schedule_week(supervisor, day=monday(), counselor=tuesday[0].facilitator)
+    in_program = schedule_week(supervisor, day=monday(), program=tuesday[0].program)
 
-    assert (week.days[1].sessions, week.days[1].total, week.days[1].more) == (tuesday[:3], 5, 2)
+    # over the whole clinic, a day that does not fit is only counted
+    assert (week.days[1].sessions, week.days[1].total, week.days[1].more) == ([], 5, 5)
     assert (week.days[4].sessions, week.days[4].total, week.days[4].more) == ([friday], 1, 0)
     assert week.total == 6
+    assert (facilitated.days[1].sessions, facilitated.days[1].more) == ([tuesday[0]], 0)
+    assert (in_program.days[1].sessions, in_program.days[4].sessions) == ([tuesday[0]], [friday])
     assert sorted((p.name, p.sessions) for p in week.by_program) == sorted(
         [(tuesday[0].program.name, 2)] + [(s.program.name, 1) for s in tuesday[1:]]
     )

@@ -51,19 +51,22 @@ def test_individual_sessions_hide_names_outside_the_caseload(client, counselor, 
 
 
 def test_a_busy_day_lists_its_first_sessions_and_counts_the_others(client, supervisor, monkeypatch):
+    """Narrowed to a program, a busy day lists its first sessions and counts the rest; over the whole clinic it only
+    counts them (its first few would say nothing about it), while a quiet day is listed."""
     monkeypatch.setattr("sessions.selectors.schedule.DAY_LIMIT", 2)
     program = ProgramFactory(name="Maple House")
     for hour in range(8, 13):
         GroupSessionFactory(starts_at=this_week(2, hour), group__program=program, group__title=f"Group {hour}")
+    GroupSessionFactory(starts_at=this_week(4, 9), group__program=program, group__title="Quiet Friday")
     client.force_login(supervisor)
 
     page = client.get(f"/schedule/?week={monday().isoformat()}").content.decode()
     narrowed = client.get(f"/schedule/?week={monday().isoformat()}&program={program.pk}").content.decode()
 
-    assert "Group 9" in page and "Group 10" not in page
-    assert "and 3 more: choose a counselor or a program" in page
-    assert f'href="?week={monday().isoformat()}&program={program.pk}">Maple House</a> 5' in page
-    assert "and 3 more: narrow the view further" in narrowed
+    assert "Group 8" not in page and "5 sessions: choose a counselor or a program" in page
+    assert "Quiet Friday" in page
+    assert f'href="?week={monday().isoformat()}&program={program.pk}">Maple House</a> 6' in page
+    assert "Group 9" in narrowed and "Group 10" not in narrowed and "and 3 more: narrow the view further" in narrowed
 
 
 def test_the_schedule_runs_the_same_queries_for_2_and_40_sessions(client, supervisor):
