@@ -82,7 +82,8 @@ def dashboard_for(
 ) -> Dashboard:
     """What `user`'s dashboard shows. A counselor sees their own caseload whatever `counselor` says; supervisors
     and administrators `counselor`'s, or everyone's when None; the front desk no caseload. Today's sessions are
-    `counselor`'s (all when None): the first TODAY_LIMIT and how many there are. Clinicians also see how many
+    `counselor`'s (all when None): the first TODAY_LIMIT and how many there are (over the whole clinic, only how many
+    when they do not fit). Clinicians also see how many
     attended, the last week's absences and open reviews. A fixed number of queries whatever the caseload's size."""
     now = now or timezone.now()
     if user.role == Role.COUNSELOR:
@@ -124,14 +125,17 @@ def dashboard_for(
         today = today.filter(facilitator=counselor)
         alerts = alerts.filter(staff=counselor)
         reviews = reviews.filter(enrollment__in=carried_by(counselor))
+    # Over the whole clinic, a day with more sessions than the list holds is only counted: its first few by start time
+    # would say nothing about it (the schedule narrows it).
+    today_total = today.count()
     return Dashboard(
         counselor=counselor,
         show_caseload=show_caseload,
         clinician=clinician,
         page=one_page,
         rows=rows,
-        today=list(today[:TODAY_LIMIT]),
-        today_total=today.count(),
+        today=[] if counselor is None and today_total > TODAY_LIMIT else list(today[:TODAY_LIMIT]),
+        today_total=today_total,
         alerts=list(alerts[:FOLLOW_UP_LIMIT]) if clinician else [],
         reviews=list(reviews[:FOLLOW_UP_LIMIT]) if clinician else [],
     )

@@ -116,13 +116,23 @@ def test_a_clinician_sees_how_many_attended_today(counselor):
     assert (session.recorded, session.attended) == (1, 0)
 
 
-def test_todays_sessions_are_the_first_few_and_a_count(supervisor, monkeypatch):
+def test_todays_sessions_are_the_first_few_and_a_count_or_over_the_clinic_only_a_count(
+    supervisor, counselor, monkeypatch
+):
     monkeypatch.setattr("sessions.selectors.dashboard.TODAY_LIMIT", 3)
-    sessions = [GroupSessionFactory(starts_at=timezone.now() + datetime.timedelta(minutes=n)) for n in range(5)]
+    sessions = [
+        GroupSessionFactory(group__facilitator=counselor, starts_at=timezone.now() + datetime.timedelta(minutes=n))
+        for n in range(5)
+    ]
 
-    board = dashboard_for(supervisor)
+    one = dashboard_for(supervisor, counselor=counselor)
+    everyone = dashboard_for(supervisor)
 
-    assert (board.today, board.today_total, board.today_more) == (sessions[:3], 5, 2)
+    assert (one.today, one.today_total, one.today_more) == (sessions[:3], 5, 2)
+    assert (everyone.today, everyone.today_total, everyone.today_more) == ([], 5, 5)
+    sessions[4].delete()
+    sessions[3].delete()
+    assert dashboard_for(supervisor).today == sessions[:3]  # a day that fits is listed
 
 
 def test_alerts_older_than_a_week_are_no_longer_to_follow_up(counselor):

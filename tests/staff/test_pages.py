@@ -55,17 +55,25 @@ def test_front_desk_sees_todays_schedule_but_no_caseload(client, front_desk, cou
 
 
 def test_the_dashboard_lists_todays_first_sessions_and_links_the_others_on_the_schedule(
-    client, supervisor, monkeypatch
+    client, supervisor, counselor, monkeypatch
 ):
     monkeypatch.setattr("sessions.selectors.dashboard.TODAY_LIMIT", 2)
     for n in range(5):
-        GroupSessionFactory(starts_at=timezone.now() + datetime.timedelta(minutes=n), group__title=f"Group {n}")
+        GroupSessionFactory(
+            starts_at=timezone.now() + datetime.timedelta(minutes=n),
+            group__title=f"Group {n}",
+            group__facilitator=counselor,
+        )
     client.force_login(supervisor)
 
-    page = client.get("/").content.decode()
+    one = client.get(f"/?counselor={counselor.pk}").content.decode()
+    everyone = client.get("/").content.decode()
 
-    assert "Group 1" in page and "Group 2" not in page
-    assert f'and 3 more: <a href="/schedule/?week={timezone.localdate().isoformat()}">' in page
+    day = timezone.localdate().isoformat()
+    assert "Group 1" in one and "Group 2" not in one
+    assert f'and 3 more: <a href="/schedule/?week={day}&counselor={counselor.pk}">' in one
+    assert "Group 0" not in everyone and "No sessions today" not in everyone
+    assert f'5 sessions across the clinic: <a href="/schedule/?week={day}">' in everyone
 
 
 def test_the_dashboard_runs_the_same_queries_for_2_and_40_patients(client, counselor):
