@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.contrib.admin import ModelAdmin
 from django.utils import timezone
 
-from clinic.admin_helpers import BoundedCountPaginator
+from clinic.admin_lists import BoundedCountPaginator
 from clinic.audit import audit_record
 from patients.models import Patient
 from programs.models import EnrollmentStatus
