@@ -87,11 +87,11 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 
 @pytest.fixture
 def accessibility_violations(page):
-    """axe-core's violations in the part of the page `within` (the main content, by default), as it stands: "rule:
-    help [targets]" each. The script is evaluated through the DevTools protocol, which the page's
+    """axe-core's violations in the part of the page `within` (the whole page, navigation included, by default), as
+    it stands: "rule: help [targets]" each. The script is evaluated through the DevTools protocol, which the page's
     Content-Security-Policy (no inline scripts) does not govern."""
 
-    def check(within: str = "#main") -> list[str]:
+    def check(within: str = "html") -> list[str]:
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.evaluate(AXE.read_text())
         found = page.evaluate(
