@@ -1,9 +1,9 @@
 from django import forms
 from django.contrib import admin
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef
 
 from clinic.admin_helpers import ClinicAdminMixin
+from clinic.subqueries import per_row
 from patients.admin import PatientScopedMixin, ReadOnlyAdmin
 from programs.models import Approach, Enrollment, EnrollmentStatus, Program, Transition
 
@@ -83,12 +83,7 @@ class ProgramAdmin(ClinicAdminMixin, admin.ModelAdmin):
         # Counted per program by a correlated subquery (an index probe on program and status each), not by
         # grouping every enrollment ever made, which the list's count and its site filter would each do again.
         active = Enrollment.objects.filter(program=OuterRef("pk"), status=EnrollmentStatus.ACTIVE)
-        count = active.order_by().values("program").annotate(n=Count("pk")).values("n")
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(active_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
-        )
+        return super().get_queryset(request).annotate(active_count=per_row(active, "program"))
 
     def has_delete_permission(self, request, obj=None):
         return False  # deactivate instead: enrollments keep pointing at the program

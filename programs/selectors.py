@@ -3,9 +3,9 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef
 
+from clinic.subqueries import per_row
 from patients.models import Patient
 from programs.models import DischargeReason, Enrollment, EnrollmentStatus, Program, Transition
 
@@ -35,11 +35,11 @@ def census_for_week(*, monday: datetime.date) -> Census:
     ended = of_program.filter(discharged_on__gte=monday)
     moved = Exists(Transition.objects.filter(to_enrollment=OuterRef("pk")))  # an index probe per enrollment
     programs = Program.objects.annotate(
-        active=_count(of_program.filter(status=EnrollmentStatus.ACTIVE)),
-        admitted=_count(admitted.filter(~moved)),
-        moved_in=_count(admitted.filter(moved)),
-        moved_out=_count(ended.filter(status=EnrollmentStatus.TRANSFERRED)),
-        discharged=_count(ended.filter(status__in=ENDED)),
+        active=per_row(of_program.filter(status=EnrollmentStatus.ACTIVE), "program"),
+        admitted=per_row(admitted.filter(~moved), "program"),
+        moved_in=per_row(admitted.filter(moved), "program"),
+        moved_out=per_row(ended.filter(status=EnrollmentStatus.TRANSFERRED), "program"),
+        discharged=per_row(ended.filter(status__in=ENDED), "program"),
     ).order_by("name")
     reasons = (
         Enrollment.objects.filter(discharged_on__gte=monday, status__in=ENDED)
@@ -55,12 +55,6 @@ def census_for_week(*, monday: datetime.date) -> Census:
         reasons=[(labels.get(r["discharge_reason"]), r["n"]) for r in reasons],
         transitions={t["kind"]: t["n"] for t in transitions},
     )
-
-
-def _count(enrollments):
-    """How many of `enrollments` (correlated with the outer program) there are, as a subquery."""
-    counted = enrollments.order_by().values("program").annotate(n=Count("program")).values("n")  # from the index
-    return Coalesce(Subquery(counted), 0)
 
 
 def enrollment_current(patient: Patient) -> Enrollment | None:

@@ -1,13 +1,13 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget, AutocompleteSelect
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q
 from django.utils import timezone
 
 from clinic import policy
 from clinic.admin_helpers import ClinicalContentMixin, ServiceAdmin, only_visible_patients, sees_every_patient
 from clinic.policy import Action
+from clinic.subqueries import per_row
 from patients.admin import PatientScopedMixin, ReadOnlyAdmin
 from programs.models import EnrollmentStatus
 from sessions.forms import BookingForm
@@ -101,12 +101,7 @@ class TherapyGroupAdmin(ServiceAdmin):
         live = GroupMembership.objects.filter(
             group=OuterRef("pk"), left_on__isnull=True, enrollment__status=EnrollmentStatus.ACTIVE
         )
-        count = live.order_by().values("group").annotate(n=Count("pk")).values("n")
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(member_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
-        )
+        return super().get_queryset(request).annotate(member_count=per_row(live, "group"))
 
     def perform(self, request, form, change):
         fields = {name: form.cleaned_data[name] for name in GROUP_FIELDS if name in form.cleaned_data}
@@ -200,12 +195,7 @@ class TherapySessionAdmin(ServiceAdmin):
         # counselor counts only the attendance of patients they may see.
         attended = Attendance.objects.filter(session=OuterRef("pk"), status__in=ATTENDED)
         attended = only_visible_patients(attended, request.user)
-        count = attended.order_by().values("session").annotate(n=Count("pk")).values("n")
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(participant_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
-        )
+        return super().get_queryset(request).annotate(participant_count=per_row(attended, "session"))
 
     def get_list_display(self, request):
         # Attendance is clinical: front desk and administrators see only whether a session is scheduled, held or

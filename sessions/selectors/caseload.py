@@ -3,11 +3,11 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Min, OuterRef, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, Min, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from clinic.clock import local_day_bounds, week_start
+from clinic.subqueries import per_row
 from programs.models import Enrollment, EnrollmentStatus
 from sessions.models import (
     AbsenceReview,
@@ -101,19 +101,18 @@ def with_caseload_facts(enrollments: QuerySet[Enrollment], *, now: datetime.date
     upcoming = {"status": SessionStatus.SCHEDULED, "starts_at__gt": now}
     patient = OuterRef("patient_id")
     return enrollments.annotate(
-        week_minutes=_aggregate(
+        week_minutes=per_row(
             Attendance.objects.filter(
                 enrollment=OuterRef("pk"), session__starts_at__gte=week_from, session__starts_at__lt=week_to
             ),
             "enrollment",
             Sum("minutes_attended"),
         ),
-        unexcused_absences=_aggregate(
+        unexcused_absences=per_row(
             Attendance.objects.filter(enrollment=OuterRef("pk"), status=AttendanceStatus.UNEXCUSED),
             "enrollment",
-            Count("pk"),
         ),
-        booked_at=_aggregate(TherapySession.objects.filter(patient=patient, **upcoming), "patient", Min("starts_at")),
+        booked_at=per_row(TherapySession.objects.filter(patient=patient, **upcoming), "patient", Min("starts_at")),
         group_session_at=Subquery(
             TherapySession.objects.filter(
                 group__memberships__patient=patient, group__memberships__left_on__isnull=True, **upcoming
@@ -121,20 +120,12 @@ def with_caseload_facts(enrollments: QuerySet[Enrollment], *, now: datetime.date
             .order_by("starts_at")
             .values("starts_at")[:1]
         ),
-        unsigned_notes=_aggregate(
+        unsigned_notes=per_row(
             ProgressNote.objects.filter(attendance__patient=patient, signed_at__isnull=True),
             "attendance__patient",
-            Count("pk"),
         ),
         open_review=Exists(AbsenceReview.objects.filter(enrollment=OuterRef("pk"), resolved_at__isnull=True)),
     )
-
-
-def _aggregate(queryset: QuerySet, by: str, aggregate):
-    """`aggregate` over `queryset` (filtered on the outer row) as a correlated subquery; zero when there are none
-    to count or sum."""
-    value = Subquery(queryset.order_by().values(by).annotate(value=aggregate).values("value"))
-    return value if isinstance(aggregate, Min) else Coalesce(value, 0)
 
 
 def caseload_rows(enrollments, *, now: datetime.datetime | None = None) -> list[CaseloadRow]:

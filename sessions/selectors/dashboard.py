@@ -4,14 +4,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, QuerySet
 from django.utils import timezone
 
 from clinic import policy
 from clinic.clock import local_day_bounds
 from clinic.models import Role, User
 from clinic.policy import Action
+from clinic.subqueries import per_row
 from programs.models import Enrollment
 from sessions.models import AbsenceReview, Reminder, ReminderKind, SessionStatus, TherapySession
 from sessions.models.attendance import ATTENDED, Attendance
@@ -65,8 +65,7 @@ class Dashboard:
 
 def _attendances(**where):
     """How many attendances of the outer session (matching `where`) are recorded."""
-    counted = Attendance.objects.filter(session=OuterRef("pk"), **where).order_by().values("session")
-    return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
+    return per_row(Attendance.objects.filter(session=OuterRef("pk"), **where), "session")
 
 
 def caseload_choices(user) -> QuerySet[User] | None:
