@@ -119,7 +119,8 @@ def schedule_week(
     # view: its first few by start time would say nothing about it.
     whole_clinic = counselor is None and program is None
     listing = [n for n, day in enumerate(days) if not (whole_clinic and day.total > DAY_LIMIT)]
-    listed = _first_of_days(week, [day_bounds[n] for n in listing])
+    fits = all(days[n].total <= DAY_LIMIT for n in listing)
+    listed = _first_of_days(week, [day_bounds[n] for n in listing], all_fit=fits)
     clinician = policy.allows(user, Action.SEE_CLINICAL)
     if clinician:  # attendance is clinical: others see only whether a session is scheduled, held or cancelled
         attended = dict(
@@ -148,24 +149,25 @@ def schedule_week(
     )
 
 
-def _first_of_days(week, bounds: list[tuple[datetime.datetime, datetime.datetime]]) -> list[TherapySession]:
-    """The first DAY_LIMIT sessions of `week` within each of `bounds` (days), with what the schedule shows."""
+def _first_of_days(week, bounds: list[tuple[datetime.datetime, datetime.datetime]], *, all_fit: bool):
+    """The first DAY_LIMIT sessions of `week` within each of `bounds` (days), with what the schedule shows. When the
+    counts say every one of those days fits (one counselor's week, a quiet clinic's), they are simply all of them."""
     if not bounds:
         return []
-    firsts = [
-        week.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "pk").values("pk")[:DAY_LIMIT]
-        for start, end in bounds
-    ]
-    if connection.features.supports_slicing_ordering_in_compound:
-        chosen = Q(pk__in=firsts[0].union(*firsts[1:], all=True))
-    else:  # SQLite takes no LIMIT inside a UNION, but one per IN
-        chosen = functools.reduce(operator.or_, (Q(pk__in=first) for first in firsts))
-    return list(
-        TherapySession.objects.filter(chosen)
-        .select_related("group", "patient", "facilitator")
-        .only(*LISTED)
-        .order_by("starts_at", "pk")
-    )
+    if all_fit:
+        chosen = functools.reduce(operator.or_, (Q(starts_at__gte=start, starts_at__lt=end) for start, end in bounds))
+        sessions = week.filter(chosen)
+    else:
+        firsts = [
+            week.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "pk").values("pk")[:DAY_LIMIT]
+            for start, end in bounds
+        ]
+        if connection.features.supports_slicing_ordering_in_compound:
+            chosen = Q(pk__in=firsts[0].union(*firsts[1:], all=True))
+        else:  # SQLite takes no LIMIT inside a UNION, but one per IN
+            chosen = functools.reduce(operator.or_, (Q(pk__in=first) for first in firsts))
+        sessions = TherapySession.objects.filter(chosen)
+    return list(sessions.select_related("group", "patient", "facilitator").only(*LISTED).order_by("starts_at", "pk"))
 
 
 @dataclass
