@@ -66,7 +66,8 @@ def chart_for(patient: Patient, *, with_notes: bool) -> Chart:
         ).get(latest.pk, [])
     attendance = list(
         Attendance.objects.filter(patient=patient)
-        .select_related("session__group", "session__facilitator")
+        .select_related("session__group")
+        .only("status", "minutes_attended", "session__kind", "session__starts_at", "session__group__title")
         .order_by("-session__starts_at")[:RECENT]
     )
     notes = []

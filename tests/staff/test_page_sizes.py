@@ -78,6 +78,18 @@ def test_the_schedules_entries_load_nothing_one_by_one(client, supervisor, couns
     assert page_load(client, "/schedule/?counselor=")[0] == one[0]
 
 
+def test_the_charts_attendance_loads_nothing_one_by_one(client, counselor):
+    mine = caseload_patient(counselor)  # one attendance
+    group = mine.group_memberships.get().group
+    client.force_login(counselor)
+    one = page_load(client, f"/patients/{mine.patient_id}/")
+    for days in (3, 5):
+        session = GroupSessionFactory(group=group, starts_at=timezone.now() - datetime.timedelta(days=days))
+        AttendanceFactory(session=session, enrollment=mine)
+
+    assert page_load(client, f"/patients/{mine.patient_id}/")[0] == one[0]
+
+
 def test_the_patient_list_is_the_same_size_for_few_and_many_patients_on_any_page(client, supervisor):
     client.force_login(supervisor)
     PatientFactory.create_batch(2 * FEW, legal_last_name="Garcia", legal_first_name="Ana")  # page 2 is full
