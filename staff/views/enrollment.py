@@ -29,10 +29,8 @@ def patient_admit(request, pk: int):
 @login_required
 def patient_transition(request, pk: int):
     patient = chart_patient(request, pk)
-    current = enrollment_current(patient)
-    if current is None:
-        messages.error(request, "This patient is not in care: admit them instead.")
-        return redirect("patient-chart", patient.pk)
+    if (current := enrollment_current(patient)) is None:
+        return _back_to_chart(request, patient, "This patient is not in care: admit them instead.")
     form = TransitionForm(request.POST or None, current=current)
     return action_page(
         request,
@@ -48,10 +46,8 @@ def patient_transition(request, pk: int):
 @login_required
 def patient_discharge(request, pk: int):
     patient = chart_patient(request, pk)
-    current = enrollment_current(patient)
-    if current is None:
-        messages.error(request, "This patient is not in care.")
-        return redirect("patient-chart", patient.pk)
+    if (current := enrollment_current(patient)) is None:
+        return _back_to_chart(request, patient, "This patient is not in care.")
     form = DischargeForm(request.POST or None)
     return action_page(
         request,
@@ -62,3 +58,9 @@ def patient_discharge(request, pk: int):
         needs=Action.CHANGE_ENROLLMENT,
         action=lambda d: enrollment_discharge(acting_user=request.user, enrollment=current, **d),
     )
+
+
+def _back_to_chart(request, patient, why: str):
+    """What a decision about the current enrollment answers when there is none: the chart, saying why."""
+    messages.error(request, why)
+    return redirect("patient-chart", patient.pk)
