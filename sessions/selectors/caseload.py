@@ -28,14 +28,11 @@ class CaseloadRow:
     next_session_at: datetime.datetime | None
     unsigned_notes: int
     open_review: bool
+    day_of_stay: int  # the day of admission is day 1
 
     @property
     def patient(self):
         return self.enrollment.patient
-
-    @property
-    def day_of_stay(self) -> int:
-        return (timezone.localdate() - self.enrollment.admitted_on).days + 1
 
     @property
     def at_absence_limit(self) -> bool:
@@ -157,6 +154,7 @@ def caseload_rows(enrollments, *, now: datetime.datetime | None = None) -> list[
                 next_session_at=min(times, default=None),
                 unsigned_notes=enrollment.unsigned_notes,
                 open_review=enrollment.open_review,
+                day_of_stay=(today - enrollment.admitted_on).days + 1,
             )
         )
     return rows
