@@ -35,6 +35,12 @@ class CaseloadRow:
         return self.enrollment.patient
 
     @property
+    def past_stay(self) -> bool:
+        """Past the program's expected length of stay (withdrawal management's 3 to 7 days: day 8 is past it)."""
+        longest = self.enrollment.program.max_length_of_stay_days
+        return bool(longest) and self.day_of_stay > longest
+
+    @property
     def at_absence_limit(self) -> bool:
         return self.unexcused_absences >= max(1, self.enrollment.program.max_unexcused_absences)
 

@@ -33,6 +33,35 @@ def test_the_dashboard_lists_the_counselors_caseload_with_its_flags(client, coun
     assert "day 21" in page  # admitted 20 days ago
 
 
+def test_a_stay_past_the_programs_expected_length_is_flagged(client, counselor):
+    today = timezone.localdate()
+
+    def withdrawal_stay(name, days_ago):
+        EnrollmentFactory(
+            counselor=counselor,
+            patient__legal_last_name=name,
+            program__name=f"Withdrawal {name}",
+            program__level_of_care="wm",
+            program__min_length_of_stay_days=3,
+            program__max_length_of_stay_days=7,
+            admitted_on=today - datetime.timedelta(days=days_ago),
+        )
+
+    withdrawal_stay("Seventh", 6)
+    withdrawal_stay("Eighth", 7)
+    client.force_login(counselor)
+
+    rows = {
+        name: row
+        for row in re.findall(r"<tr role=\"row\">(.*?)</tr>", client.get("/").content.decode(), re.S)
+        for name in ("Seventh", "Eighth")
+        if name in row
+    }
+
+    assert "day 7</span> of 3\N{EN DASH}7" in rows["Seventh"] and "past expected stay" not in rows["Seventh"]
+    assert '<span class="flag">day 8</span> of 3\N{EN DASH}7' in rows["Eighth"] and "past expected stay" in rows["Eighth"]
+
+
 def test_a_supervisor_switches_between_counselors_and_all(client, supervisor, counselor, other_counselor):
     mine = caseload_patient(counselor)
     other = EnrollmentFactory(counselor=other_counselor)
