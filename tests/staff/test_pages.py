@@ -58,8 +58,9 @@ def test_a_stay_past_the_programs_expected_length_is_flagged(client, counselor):
         if name in row
     }
 
-    assert "day 7</span> of 3\N{EN DASH}7" in rows["Seventh"] and "past expected stay" not in rows["Seventh"]
-    assert '<span class="flag">day 8</span> of 3\N{EN DASH}7' in rows["Eighth"] and "past expected stay" in rows["Eighth"]
+    stay = "of 3\N{EN DASH}7"
+    assert f"day 7</span> {stay}" in rows["Seventh"] and "past expected stay" not in rows["Seventh"]
+    assert f'<span class="flag">day 8</span> {stay}' in rows["Eighth"] and "past expected stay" in rows["Eighth"]
 
 
 def test_a_supervisor_switches_between_counselors_and_all(client, supervisor, counselor, other_counselor):
