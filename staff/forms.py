@@ -58,7 +58,23 @@ class CaseloadForm(CounselorByIdMixin, forms.Form):
 
 
 class ScheduleFilter(CounselorByIdMixin, forms.Form):
-    week = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    view = forms.ChoiceField(
+        choices=[("week", "Week"), ("day", "Day")],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    week = forms.DateField(
+        label="Date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        help_text="The week of this date, or this day.",
+    )
+    by = forms.ChoiceField(  # the day view's columns
+        label="Columns",
+        choices=[("counselor", "A counselor each"), ("room", "A room each")],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     counselor = CounselorField(
         required=False, empty_label="All counselors", widget=CounselorPicker(attrs={"class": "form-control"})
     )
@@ -84,9 +100,11 @@ class ScheduleFilter(CounselorByIdMixin, forms.Form):
         return week
 
     def link_query(self, *, week: bool = False) -> str:
-        """The chosen counselor and program by id (not as typed), and with `week` the week, for the page's links."""
+        """The chosen counselor and program by id (not as typed), the view and its columns, and with `week` the
+        date, for the page's links."""
         chosen = getattr(self, "cleaned_data", {})
         query = {name: chosen[name].pk for name in ("counselor", "program") if chosen.get(name)}
+        query |= {name: chosen[name] for name in ("view", "by") if chosen.get(name)}
         if week and chosen.get("week"):
             query["week"] = chosen["week"].isoformat()
         return urlencode(query)

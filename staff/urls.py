@@ -2,7 +2,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from staff.forms import SignInForm
-from staff.views import attendance, census, chart_actions, counselors, dashboard, enrollment, patients, schedule
+from staff.views import (
+    attendance,
+    booking,
+    census,
+    chart_actions,
+    counselors,
+    dashboard,
+    enrollment,
+    patients,
+    schedule,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -24,6 +34,7 @@ urlpatterns = [
     path("patients/<int:pk>/book/", chart_actions.patient_book, name="patient-book"),
     path("patients/<int:pk>/consent/", chart_actions.patient_consent, name="patient-consent"),
     path("schedule/", schedule.schedule, name="schedule"),
+    path("schedule/book/", booking.book_at, name="schedule-book"),
     path("census/", census.census, name="census"),
     path("counselors/", counselors.counselor_search, name="counselor-search"),
     path("sessions/<int:pk>/", schedule.session_detail, name="session-detail"),

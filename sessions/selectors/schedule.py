@@ -27,6 +27,7 @@ LISTED = (
     "kind",
     "status",
     "starts_at",
+    "duration_minutes",
     "location",
     "video_link",
     "program_id",
@@ -121,6 +122,22 @@ def schedule_week(
     listing = [n for n, day in enumerate(days) if not (whole_clinic and day.total > DAY_LIMIT)]
     fits = all(days[n].total <= DAY_LIMIT for n in listing)
     listed = _first_of_days(week, [day_bounds[n] for n in listing], all_fit=fits)
+    clinician, visible = with_visibility(user, listed)
+    for session in listed:
+        days[session.local_date.weekday()].sessions.append(session)
+    return ScheduleWeek(
+        monday=monday,
+        days=days,
+        clinician=clinician,
+        visible_patient_ids=visible,
+        by_program=sorted(by_program, key=lambda p: p.name),
+    )
+
+
+def with_visibility(user, listed: list[TherapySession]) -> tuple[bool, set[int]]:
+    """Set on each of `listed` whether `user` may see its patient's name (`patient_visible`) and, for clinicians, how
+    many attended (`attended`): two queries (one for those who do not see attendance). Returns whether `user` is a
+    clinician and the ids of the patients named."""
     clinician = policy.allows(user, Action.SEE_CLINICAL)
     if clinician:  # attendance is clinical: others see only whether a session is scheduled, held or cancelled
         attended = dict(
@@ -139,14 +156,7 @@ def schedule_week(
         session.patient_visible = session.patient_id in visible
         if clinician:
             session.attended = attended.get(session.pk, 0)
-        days[session.local_date.weekday()].sessions.append(session)
-    return ScheduleWeek(
-        monday=monday,
-        days=days,
-        clinician=clinician,
-        visible_patient_ids=visible,
-        by_program=sorted(by_program, key=lambda p: p.name),
-    )
+    return clinician, visible
 
 
 def _first_of_days(week, bounds: list[tuple[datetime.datetime, datetime.datetime]], *, all_fit: bool):

@@ -24,15 +24,17 @@ from staff.views.chart_common import action_page, chart_patient
 @login_required
 def patient_book(request, pk: int):
     patient = chart_patient(request, pk)
-    form = ChartBookingForm(
-        request.POST or None,
-        initial={
-            "counselor": patient.primary_counselor,
-            "day": timezone.localdate() + datetime.timedelta(days=1),
-            "at": datetime.time(10, 0),
-            "location": "Counseling office",
-        },
-    )
+    initial = {
+        "counselor": patient.primary_counselor,
+        "day": timezone.localdate() + datetime.timedelta(days=1),
+        "at": datetime.time(10, 0),
+        "location": "Counseling office",
+    }
+    # From the calendar: the counselor, day and time of the slot clicked (whatever is valid of them).
+    chosen = ChartBookingForm(request.GET)
+    chosen.is_valid()
+    initial |= {name: chosen.cleaned_data[name] for name in ("counselor", "day", "at") if chosen.cleaned_data.get(name)}
+    form = ChartBookingForm(request.POST or None, initial=initial)
     return action_page(
         request,
         patient,

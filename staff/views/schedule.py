@@ -1,5 +1,7 @@
 """The week's schedule per counselor or program, and a session's page."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -8,47 +10,54 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.audit import AuditAction, audit_record
+from clinic.clock import week_start
 from clinic.errors import DomainError
 from sessions.models import TherapySession
 from sessions.selectors import schedule_week, session_page
+from sessions.selectors.calendar import counselor_week, day_columns
 from sessions.services.counseling import session_cancel
 from staff.forms import CancelForm, ScheduleFilter
+
+ONE_DAY = datetime.timedelta(days=1)
 
 
 @login_required
 def schedule(request):
-    """Seven days of sessions from the Monday of the chosen week, for one counselor or program or all."""
+    """The schedule from the chosen date: one counselor's week as a time grid; a program's or the clinic's week as
+    lists per day with counts; or one day as a time grid with a counselor or a room per column."""
     form = ScheduleFilter(request.GET, user=request.user)
     form.is_valid()  # a bad value shows its message; the other filters still apply
     if form.counselor_typed():
         return redirect(f"{request.path}?{form.link_query(week=True)}")
     chosen = form.cleaned_data
-    week = schedule_week(
-        request.user,
-        day=chosen.get("week") or timezone.localdate(),
-        counselor=chosen.get("counselor"),
-        program=chosen.get("program"),
-    )
-    audit_record(
-        actor=request.user,
-        action=AuditAction.SCHEDULE_VIEW,
-        patient_ids=week.visible_patient_ids,
-        week=week.monday.isoformat(),
-    )
-    return render(
-        request,
-        "staff/schedule.html",
-        {
-            "form": form,
-            "days": week.days,
-            "week": week,
-            "narrowed": bool(chosen.get("counselor") or chosen.get("program")),
-            "monday": week.monday,
-            "query": form.link_query(),
-            "previous": week.previous,
-            "next": week.next,
-        },
-    )
+    day = chosen.get("week") or timezone.localdate()
+    counselor, program = chosen.get("counselor"), chosen.get("program")
+    context = {"form": form, "query": form.link_query(), "day": day, "narrowed": bool(counselor or program)}
+    if chosen.get("view") == "day":
+        grid = day_columns(
+            request.user,
+            day=day,
+            by=chosen.get("by") or "counselor",
+            counselor=counselor,
+            program=program,
+            page=request.GET.get("page"),
+        )
+        context |= {"grid": grid, "previous": day - ONE_DAY, "next": day + ONE_DAY}
+        context["page_query"] = "&".join(filter(None, [context["query"], f"week={day.isoformat()}"]))
+        seen, when, template = grid.visible_patient_ids, {"day": day.isoformat()}, "staff/schedule_day.html"
+    else:
+        monday = week_start(day)
+        if counselor is not None:  # one counselor's week: a time grid
+            grid = counselor_week(request.user, counselor=counselor, day=day)
+            context["grid"], seen = grid, grid.visible_patient_ids
+        else:  # a program's or the clinic's: lists and counts per day
+            week = schedule_week(request.user, day=day, program=program)
+            context |= {"week": week, "days": week.days}
+            seen = week.visible_patient_ids
+        context |= {"monday": monday, "previous": monday - 7 * ONE_DAY, "next": monday + 7 * ONE_DAY}
+        when, template = {"week": monday.isoformat()}, "staff/schedule.html"
+    audit_record(actor=request.user, action=AuditAction.SCHEDULE_VIEW, patient_ids=seen, **when)
+    return render(request, template, context)
 
 
 @login_required

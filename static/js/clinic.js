@@ -43,3 +43,20 @@ document.addEventListener("input", (event) => {
     setTimeout(() => suggestCounselors(field), 150),
   );
 });
+
+// The calendar (templates/staff/_calendar.html): a click on an empty slot of a column that carries data-book opens
+// the booking page at that slot's time (15-minute rows from the grid's data-first-hour). The column's "Book" link does
+// the same from the keyboard, without a time.
+document.addEventListener("click", (event) => {
+  const body = event.target instanceof Element && event.target.closest(".cal-body");
+  if (!body || event.target.closest("a, li") || getComputedStyle(body).display !== "grid") return;
+  const column = body.closest(".cal-col[data-book]");
+  const grid = body.closest(".cal");
+  if (!column || !grid) return;
+  const rows = Number(grid.dataset.rows);
+  const box = body.getBoundingClientRect();
+  const row = Math.min(rows - 1, Math.max(0, Math.floor(((event.clientY - box.top) / box.height) * rows)));
+  const minutes = Number(grid.dataset.firstHour) * 60 + row * 15;
+  const at = `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+  window.location.assign(`${column.dataset.book}&at=${at}`);
+});
