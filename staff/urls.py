@@ -2,7 +2,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from staff.forms import SignInForm
-from staff.views import attendance, census, chart_actions, counselors, dashboard, enrollment, patients, schedule
+from staff.views import (
+    attendance,
+    census,
+    chart_actions,
+    counselors,
+    dashboard,
+    enrollment,
+    notes,
+    patients,
+    schedule,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -30,4 +40,6 @@ urlpatterns = [
     path("sessions/<int:pk>/cancel/", schedule.session_cancel_view, name="session-cancel"),
     path("sessions/<int:pk>/attendance/", attendance.attendance_sheet, name="attendance-sheet"),
     path("sessions/<int:pk>/attendance/<int:patient_id>/", attendance.attendance_row, name="attendance-row"),
+    path("notes/<int:pk>/print/", notes.note_print, name="note-print"),
+    path("notes/<int:pk>/addenda/", notes.note_addendum, name="note-addendum"),
 ]
