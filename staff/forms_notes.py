@@ -11,4 +11,4 @@ class AddendumForm(forms.Form):
     )
     # Where the page that posted it sends the user back: "sheet" (the attendance sheet) or else the chart; a name,
     # never a URL.
-    back = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
+    back = forms.CharField(required=False, widget=forms.HiddenInput)
