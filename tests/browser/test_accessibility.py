@@ -2,6 +2,9 @@
 width and a phone's, as the counselor who runs the sessions sees it."""
 
 import pytest
+from django.utils import timezone
+
+from sessions.models import NoteAddendum, ProgressNote
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -9,6 +12,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [1366, 390])
 def test_every_staff_page_passes_axe(page, live_server, sign_in, clinic, accessibility_violations, width):
     page.set_viewport_size({"width": width, "height": 900})
+    note = clinic["note"]
+    ProgressNote.objects.filter(pk=note.pk).update(signed_at=timezone.now())  # signed: the addendum boxes show
+    NoteAddendum.objects.create(note=note, author=clinic["counselor"], text="Called back:\nfeeling steadier.")
     sign_in("jordan")
     patient, session = clinic["patient"], clinic["session"]
     pages = [
@@ -19,6 +25,9 @@ def test_every_staff_page_passes_axe(page, live_server, sign_in, clinic, accessi
         "/census/",
         f"/sessions/{session.pk}/",
         f"/sessions/{session.pk}/attendance/",
+        f"/sessions/{note.attendance.session_id}/attendance/",
+        f"/notes/{note.pk}/print/",
+        f"/notes/{note.pk}/addenda/",
     ]
     found = {}
     for path in pages:
