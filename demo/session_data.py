@@ -129,4 +129,6 @@ ADDENDA = [
     "Spoke with the patient's sponsor (release on file); attendance at outside meetings confirmed.",
     "Reviewed with the clinical supervisor; level of care unchanged.\nFollow up at next individual session.",
 ]
-ADDENDUM_EVERY = 29  # about one signed note in thirty has one; chosen by id, so the seed's random draws stay as they were
+ADDENDUM_EVERY = (
+    29  # about one signed note in thirty has one; chosen by id, so the seed's random draws stay as they were
+)

@@ -2,6 +2,7 @@
 
 from django import forms
 
+
 class AddendumForm(forms.Form):
     text = forms.CharField(
         label="Addendum",

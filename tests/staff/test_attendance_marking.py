@@ -97,7 +97,9 @@ def test_a_late_row_without_minutes_comes_back_asking_for_them_and_nothing_is_sa
     present, late = MembershipFactory.create_batch(2, group=group)
     client.force_login(counselor)
 
-    response = client.post(url(session), {f"status-{present.patient_id}": "present", f"status-{late.patient_id}": "late"})
+    response = client.post(
+        url(session), {f"status-{present.patient_id}": "present", f"status-{late.patient_id}": "late"}
+    )
 
     page = response.content.decode()
     assert "Give the minutes attended" in page and "Nothing was saved" in page

@@ -120,7 +120,10 @@ def test_the_addendum_page_is_audited_and_sends_back_only_to_known_pages(client,
     page = client.get(f"{addenda_url(signed)}?back=sheet")
     response = client.post(addenda_url(signed), {"text": "More.", "back": "https://elsewhere.example/"})
 
-    assert page.status_code == 200 and f'href="/sessions/{signed.attendance.session_id}/attendance/' in page.content.decode()
+    assert (
+        page.status_code == 200
+        and f'href="/sessions/{signed.attendance.session_id}/attendance/' in page.content.decode()
+    )
     assert response.url == f"/patients/{signed.attendance.patient_id}/#note-{signed.pk}"
     assert AuditEvent.objects.filter(action="patient.view", patient_id=signed.attendance.patient_id).exists()
 
