@@ -67,3 +67,20 @@ def test_an_addendum_to_a_signed_note_from_the_chart_by_keyboard(page, live_serv
     assert "Called back the next day." in page.locator("main").inner_text()
     assert page.get_by_role("navigation").count() == 0
     screenshot("note-print")
+
+
+def test_the_note_pages_fit_a_phone(page, live_server, sign_in, clinic):
+    note = clinic["note"]
+    ProgressNote.objects.filter(pk=note.pk).update(signed_at=timezone.now())
+    NoteAddendum.objects.create(note=note, author=clinic["counselor"], text="A long addendum " * 20)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in("jordan")
+
+    for path in (
+        f"/notes/{note.pk}/print/",
+        f"/notes/{note.pk}/addenda/",
+        f"/patients/{clinic['patient'].pk}/",
+        f"/sessions/{note.attendance.session_id}/attendance/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path

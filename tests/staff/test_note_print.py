@@ -81,22 +81,26 @@ def test_the_chart_and_the_sheet_link_to_the_print_view(client, counselor, signe
         assert f'href="{print_url(signed)}"' in client.get(url).content.decode(), url
 
 
-def test_the_print_view_is_the_same_size_however_big_the_clinic(client, counselor, signed):
+@pytest.mark.parametrize("page", ["print", "addenda"])
+def test_the_note_pages_are_the_same_size_however_big_the_clinic(client, counselor, signed, page):
+    url = f"/notes/{signed.pk}/{page}/"
     client.force_login(counselor)
-    small = page_load(client, print_url(signed))
+    small = page_load(client, url)
     for _ in range(12):
         other = caseload_patient(counselor)
         note = other.attendances.get().note
         NoteAddendum.objects.create(note=note, author=counselor, text="Another patient's addendum.")
 
-    assert_same_load(small, page_load(client, print_url(signed)))
+    assert_same_load(small, page_load(client, url))
 
 
+@pytest.mark.parametrize("page", ["print", "addenda"])
 @pytest.mark.parametrize("role", ["counselor", "supervisor"])
-def test_the_print_views_addenda_load_nothing_one_by_one(client, users, signed, role):
+def test_the_note_pages_addenda_load_nothing_one_by_one(client, users, signed, role, page):
+    url = f"/notes/{signed.pk}/{page}/"
     client.force_login(users[role])
-    two = page_load(client, print_url(signed))
+    two = page_load(client, url)
     for _ in range(5):
         NoteAddendum.objects.create(note=signed, author=users["supervisor"], text="More.")
 
-    assert page_load(client, print_url(signed))[0] == two[0]
+    assert page_load(client, url)[0] == two[0]
