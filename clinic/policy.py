@@ -45,6 +45,7 @@ class Action(enum.StrEnum):
     HOLD_SESSIONS = "session.hold"  # may facilitate a session
     BOOK_SESSION = "session.book"
     RUN_SESSION = "session.run"  # take attendance, write notes
+    ADD_TO_NOTE = "note.add_addendum"  # the object is a signed progress note
     CANCEL_SESSION = "session.cancel"
     KEEP_ROSTER = "group.keep_roster"
 

@@ -41,6 +41,7 @@ from sessions.models import (
     Attendance,
     GroupMembership,
     GroupNarrative,
+    NoteAddendum,
     ProgressNote,
     TherapySession,
 )
@@ -128,6 +129,7 @@ LOADED = [
     GroupMembership,
     Attendance,
     ProgressNote,
+    NoteAddendum,
     AbsenceReview,
 ]
 

@@ -122,3 +122,13 @@ PLAN = [
     "Attend two outside mutual-support meetings this week; counselor to follow up on housing.",
     "Continue group; add relapse-prevention worksheet; reassess weekly hours next week.",
 ]
+# Added to a few signed notes (an addendum is the only way to complete a signed note).
+ADDENDA = [
+    "Patient called the next morning: used the coping plan over the weekend, no use reported.",
+    "Correction: the homework assigned was the relapse-prevention worksheet, not the gratitude list.",
+    "Spoke with the patient's sponsor (release on file); attendance at outside meetings confirmed.",
+    "Reviewed with the clinical supervisor; level of care unchanged.\nFollow up at next individual session.",
+]
+ADDENDUM_EVERY = (
+    29  # about one signed note in thirty has one; chosen by id, so the seed's random draws stay as they were
+)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from clinic.clock import days, local_start
 from clinic.models import User
 from demo.load import Rows
-from demo.session_data import ASSESSMENT, DATA, GROUPS, NARRATIVES, PLAN, GroupSpec
+from demo.session_data import ADDENDA, ADDENDUM_EVERY, ASSESSMENT, DATA, GROUPS, NARRATIVES, PLAN, GroupSpec
 from programs.models import Enrollment, EnrollmentStatus, Program
 from sessions.models import (
     AbsenceReview,
@@ -25,6 +25,7 @@ from sessions.models import (
     AttendanceStatus,
     GroupMembership,
     GroupNarrative,
+    NoteAddendum,
     ProgressNote,
     SessionKind,
     SessionStatus,
@@ -312,6 +313,14 @@ class SessionSeeder:
                 )
             )
         loader.write(ProgressNote, notes)
+        addenda = loader.write(
+            NoteAddendum,
+            [
+                NoteAddendum(note_id=note.pk, author_id=note.author_id, text=ADDENDA[note.pk % len(ADDENDA)])
+                for note in notes
+                if note.signed_at is not None and note.pk % ADDENDUM_EVERY == 0
+            ],
+        )
 
         unexcused = defaultdict(int)
         for (_, _, enrollment), attendance in zip(rows, attendances, strict=True):
@@ -330,6 +339,7 @@ class SessionSeeder:
             "sessions": sum(1 for s, _ in individual if s.status == SessionStatus.HELD),
             "attendance": len(attendances),
             "notes": len(notes),
+            "addenda": len(addenda),
             "reviews": len(reviews),
         }
         counts["sessions"] += self.counts.pop("sessions", 0)

@@ -12,7 +12,7 @@ from clinic.models import Role
 from clinic.policy import Action, rule
 from patients.models import Patient
 from programs.models import Enrollment, EnrollmentStatus
-from sessions.models import GroupMembership, TherapyGroup, TherapySession
+from sessions.models import GroupMembership, ProgressNote, TherapyGroup, TherapySession
 
 
 def sees_every_patient(user) -> bool:
@@ -71,6 +71,23 @@ def _runs_session(user, session: TherapySession) -> bool:
 
 def may_run_session(user, session: TherapySession) -> bool:
     return policy.allows(user, Action.RUN_SESSION, session)
+
+
+@rule(
+    Action.ADD_TO_NOTE,
+    message="You can {doing} only for sessions you run or notes you wrote about patients in your caseload.",
+    code="out_of_scope",
+    requires=(Action.CLINICAL_WORK,),
+    doing="add to progress notes",
+)
+def _adds_to_note(user, note: ProgressNote) -> bool:
+    """Who adds an addendum to a note: whoever may run its session (a supervisor, the facilitator, the counselor of
+    the booked patient), and its author while the patient is still in their scope. (Loads nothing when the note
+    comes with its session, and the patient through the user's scope.)"""
+    attendance = note.attendance
+    if _runs_session(user, attendance.session):
+        return True
+    return note.author_id == user.pk and patient_visible_to(user, attendance.patient)
 
 
 @rule(

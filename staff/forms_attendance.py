@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 
 from clinic.errors import DomainError
 from sessions.models import AttendanceStatus, TherapySession
+from sessions.models.attendance import PARTIAL
 from sessions.selectors.attendance_sheet import AttendanceSheet, SheetRow
 from sessions.services.attendance import BulkAttendanceError, Entry
 from sessions.services.attendance_sheet import SheetNote
@@ -63,21 +64,40 @@ class AttendanceRowForm(forms.Form):
         choices=[("", "\N{EN DASH}"), *AttendanceStatus.choices],
         required=False,
         error_messages={"invalid_choice": "Choose an attendance status."},
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm", "data-status": True}),
     )
     minutes = MinutesField(
-        required=False, widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 0})
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 1, "data-minutes": True}),
     )
     data, assessment, plan = _note_text(), _note_text(), _note_text()
     sign = forms.BooleanField(required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
 
-    def __init__(self, data=None, *args, row: SheetRow, session: TherapySession, alone: bool = False, **kwargs):
+    def __init__(
+        self,
+        data=None,
+        *args,
+        row: SheetRow,
+        session: TherapySession,
+        alone: bool = False,
+        present_by_default: bool = False,
+        **kwargs,
+    ):
         # Named after the patient, whatever index a formset would give: `status-12`, with the same id.
-        kwargs |= {"prefix": str(row.patient.pk), "auto_id": "%s", "initial": _initial(row)}
+        initial = _initial(row)
+        if present_by_default and not initial["status"] and not (row.note is not None and row.note.is_signed):
+            initial["status"] = AttendanceStatus.PRESENT  # "Mark all present": shown, not saved
+        kwargs |= {"prefix": str(row.patient.pk), "auto_id": "%s", "initial": initial}
         super().__init__(data, *args, **kwargs)
         self.row, self.alone = row, alone
-        length = session.duration_minutes
-        self.fields["minutes"].widget.attrs |= {"max": length, "placeholder": length}
+        self.fields["minutes"].widget.attrs["max"] = session.duration_minutes
+        # Minutes are asked for only when the status needs them (late, left early): for the other statuses the
+        # service records the whole session or none of it. The page's script follows a change of status.
+        minutes = self.fields["minutes"].widget.attrs
+        if self["status"].value() in PARTIAL:
+            minutes["required"] = True
+        else:
+            minutes["disabled"] = True
         if row.note is not None and row.note.is_signed:
             # Disabled in the browser only: a field it does not send stays empty here, and is not recorded.
             for name in ("status", "minutes"):
@@ -109,7 +129,7 @@ def _initial(row: SheetRow) -> dict:
     attendance, note = row.attendance, row.note
     return {
         "status": attendance.status if attendance else "",
-        "minutes": attendance.minutes_attended if attendance and attendance.attended else None,
+        "minutes": attendance.minutes_attended if attendance and attendance.status in PARTIAL else None,
         **{k: getattr(note, k) if note else "" for k in NOTE_FIELDS},
         "sign": False,
     }
@@ -149,9 +169,11 @@ class NarrativeForm(forms.Form):
 class BaseAttendanceSheetFormSet(forms.BaseFormSet):
     """The whole sheet: a row form per patient on the roster, and the group narrative."""
 
-    def __init__(self, data=None, *, sheet: AttendanceSheet):
+    def __init__(self, data=None, *, sheet: AttendanceSheet, present_by_default: bool = False):
+        """`present_by_default`: show every row not yet recorded as present (the user then changes the exceptions
+        and saves)."""
         self.sheet = sheet
-        super().__init__(data, form_kwargs={"session": sheet.session})
+        super().__init__(data, form_kwargs={"session": sheet.session, "present_by_default": present_by_default})
         text = sheet.narrative.text if sheet.narrative else ""
         self.narrative = NarrativeForm(data, auto_id="%s", initial={"narrative": text})
         self.refusal = ""  # a service's message for the whole sheet

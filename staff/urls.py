@@ -10,6 +10,7 @@ from staff.views import (
     counselors,
     dashboard,
     enrollment,
+    notes,
     patients,
     schedule,
 )
@@ -41,4 +42,6 @@ urlpatterns = [
     path("sessions/<int:pk>/cancel/", schedule.session_cancel_view, name="session-cancel"),
     path("sessions/<int:pk>/attendance/", attendance.attendance_sheet, name="attendance-sheet"),
     path("sessions/<int:pk>/attendance/<int:patient_id>/", attendance.attendance_row, name="attendance-row"),
+    path("notes/<int:pk>/print/", notes.note_print, name="note-print"),
+    path("notes/<int:pk>/addenda/", notes.note_addendum, name="note-addendum"),
 ]

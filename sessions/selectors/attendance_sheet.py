@@ -3,8 +3,11 @@ narrative, in a fixed number of queries whatever the size of the group."""
 
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
+
 from patients.models import Patient
 from sessions.models import Attendance, GroupNarrative, ProgressNote, TherapySession
+from sessions.selectors.notes import addenda_in_order
 from sessions.services.attendance import roster_enrollments
 
 
@@ -33,9 +36,18 @@ def attendance_sheet_for(session: TherapySession) -> AttendanceSheet:
     name, with what was recorded so far."""
     roster = roster_enrollments(session)
     patients = Patient.objects.filter(pk__in=roster).order_by("legal_last_name", "legal_first_name")
-    recorded = {a.patient_id: a for a in Attendance.objects.filter(session=session).select_related("note__author")}
+    attendances = (
+        Attendance.objects.filter(session=session)
+        .select_related("note__author")
+        .prefetch_related(Prefetch("note__addenda", queryset=addenda_in_order().queryset))
+    )
+    recorded = {a.patient_id: a for a in attendances}
+    rows = [SheetRow(patient=p, attendance=recorded.get(p.pk)) for p in patients]
+    for row in rows:
+        if row.attendance is not None:  # the session and patient as loaded: asking the policy loads nothing more
+            row.attendance.session, row.attendance.patient = session, row.patient
     return AttendanceSheet(
         session=session,
-        rows=[SheetRow(patient=p, attendance=recorded.get(p.pk)) for p in patients],
+        rows=rows,
         narrative=GroupNarrative.objects.filter(session=session).first(),
     )

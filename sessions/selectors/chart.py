@@ -3,7 +3,6 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from clinic import policy
@@ -11,8 +10,9 @@ from clinic.clock import week_start
 from clinic.policy import Action, patients_visible_to
 from patients.models import ASAM_DIMENSIONS, Patient
 from programs.models import Enrollment, Transition
-from sessions.models import AbsenceReview, Attendance, NoteAddendum, ProgressNote, Reminder
+from sessions.models import AbsenceReview, Attendance, ProgressNote, Reminder
 from sessions.selectors.hours import WeekHours, weekly_hours
+from sessions.selectors.notes import addenda_in_order
 
 HISTORY_WEEKS = 8
 RECENT = 30
@@ -75,9 +75,13 @@ def chart_for(patient: Patient, *, with_notes: bool) -> Chart:
         notes = list(
             ProgressNote.objects.filter(attendance__patient=patient)
             .select_related("author", "attendance__session__group")
-            .prefetch_related(Prefetch("addenda", queryset=NoteAddendum.objects.select_related("author")))
+            .prefetch_related(addenda_in_order())
             .order_by("-attendance__session__starts_at")[:RECENT]
         )
+        for note in notes:  # the chart's patient, as loaded: the policy's questions about a note load nothing more
+            note.attendance.patient = patient
+            if note.attendance.session.patient_id == patient.pk:
+                note.attendance.session.patient = patient
     reminders = list(
         Reminder.objects.filter(patient=patient).select_related("staff", "session").order_by("-due_at")[:RECENT]
     )

@@ -74,10 +74,9 @@ def note_sign(*, acting_user, note: ProgressNote) -> ProgressNote:
 
 @transaction.atomic
 def note_add_addendum(*, acting_user, note: ProgressNote, text: str) -> NoteAddendum:
-    """Add to a signed note: the only way to correct or complete it."""
-    policy.require(
-        acting_user, Action.RUN_SESSION, note.attendance.session, error=SessionError, doing="add to progress notes"
-    )
+    """Add to a signed note: the only way to correct or complete it. Who may is the policy's `note.add_addendum`
+    (whoever runs the session, or the note's author while the patient is in their scope)."""
+    policy.require(acting_user, Action.ADD_TO_NOTE, note, error=SessionError)
     if not note.is_signed:
         raise SessionError("The note is still a draft: change it instead of adding an addendum.", code="draft")
     if not text.strip():

@@ -33,8 +33,12 @@ def _session(request, pk: int) -> TherapySession:
 def attendance_sheet(request, pk: int):
     session = _session(request, pk)
     sheet = attendance_sheet_for(session)
-    formset = AttendanceSheetFormSet(request.POST if request.method == "POST" else None, sheet=sheet)
-    if request.method == "POST" and formset.is_valid():
+    # "Mark all present" without script posts alone: the sheet comes back with every row not yet recorded shown as
+    # present, nothing saved. (The page's script does the same in place.)
+    marking = request.method == "POST" and "mark_all_present" in request.POST
+    saving = request.method == "POST" and not marking
+    formset = AttendanceSheetFormSet(request.POST if saving else None, sheet=sheet, present_by_default=marking)
+    if saving and formset.is_valid():
         try:
             attendance_sheet_save(acting_user=request.user, session=session, **formset.service_arguments())
         except DomainError as error:
@@ -42,7 +46,9 @@ def attendance_sheet(request, pk: int):
         else:
             messages.success(request, "Attendance and notes saved.")
             return redirect("attendance-sheet", session.pk)
-    elif request.method == "GET":
+    elif not saving:
+        if marking:
+            messages.info(request, "Everyone not yet recorded is marked present: change the exceptions, then save.")
         audit_record_many(
             actor=request.user,
             action=AuditAction.ATTENDANCE_VIEW,

@@ -60,3 +60,47 @@ document.addEventListener("click", (event) => {
   const at = `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
   window.location.assign(`${column.dataset.book}&at=${at}`);
 });
+
+// <button data-print>: the print view's Print button.
+document.addEventListener("click", (event) => {
+  if (event.target instanceof Element && event.target.closest("[data-print]")) window.print();
+});
+
+// The attendance sheet. A row's minutes are asked for only when its status needs them (late, left early); for the
+// other statuses the server records the whole session, or none of it.
+const PARTIAL = ["late", "left_early"];
+
+function followStatus(select) {
+  const minutes = document.getElementById(select.id.replace(/^status-/, "minutes-"));
+  if (!minutes || select.disabled) return;
+  const needed = PARTIAL.includes(select.value);
+  minutes.disabled = !needed;
+  minutes.required = needed;
+  if (!needed) minutes.value = "";
+}
+
+document.addEventListener("change", (event) => {
+  if (event.target instanceof HTMLSelectElement && event.target.matches("[data-status]")) followStatus(event.target);
+});
+
+// "Mark all present": every row not yet recorded shows present, nothing saved yet; the user changes the exceptions
+// and saves. (Without script the button posts and the server answers with the sheet so marked.)
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element && event.target.closest("[data-mark-all-present]");
+  if (!button) return;
+  event.preventDefault();
+  const sheet = document.getElementById("sheet");
+  let marked = 0;
+  for (const select of sheet.querySelectorAll("select[data-status]")) {
+    if (select.disabled || select.value !== "") continue;
+    select.value = "present";
+    followStatus(select);
+    marked += 1;
+  }
+  const status = document.getElementById("mark-all-status");
+  if (status) {
+    status.textContent = marked
+      ? `${marked} marked present: change the exceptions, then save.`
+      : "Everyone already has a status.";
+  }
+});

@@ -2,10 +2,12 @@
 width and a phone's, as each role sees it: the buttons, forms and columns differ by role."""
 
 import pytest
+from django.utils import timezone
 
 from clinic import policy
 from clinic.models import User
 from clinic.policy import Action
+from sessions.models import NoteAddendum, ProgressNote
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,6 +19,10 @@ def test_every_staff_page_passes_axe(page, live_server, sign_in, clinic, accessi
     UserFactory(username="ada", role="administrator")
     user = User.objects.get(username=username)
     page.set_viewport_size({"width": width, "height": 900})
+    note = clinic["note"]
+    ProgressNote.objects.filter(pk=note.pk).update(signed_at=timezone.now())  # signed: the addendum boxes show
+    NoteAddendum.objects.create(note=note, author=clinic["counselor"], text="Called back:\nfeeling steadier.")
+    note.refresh_from_db()
     sign_in(username)
     patient, session = clinic["patient"], clinic["session"]
     pages = [
@@ -32,6 +38,12 @@ def test_every_staff_page_passes_axe(page, live_server, sign_in, clinic, accessi
         "/census/",
         f"/sessions/{session.pk}/",
         f"/sessions/{session.pk}/attendance/" if policy.allows(user, Action.RUN_SESSION, session) else None,
+        *(
+            [f"/sessions/{note.attendance.session_id}/attendance/", f"/notes/{note.pk}/print/"]
+            if policy.allows(user, Action.RUN_SESSION, session)
+            else []
+        ),
+        f"/notes/{note.pk}/addenda/" if policy.allows(user, Action.ADD_TO_NOTE, note) else None,
     ]
     found = {}
     for path in filter(None, pages):

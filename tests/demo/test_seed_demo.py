@@ -209,3 +209,13 @@ def test_the_demo_has_weekly_groups_with_eight_weeks_of_attendance_and_notes():
         ).exists()
     assert ProgressNote.objects.filter(signed_at__isnull=True).exists()
     assert ProgressNote.objects.filter(signed_at__isnull=False).exclude(group_narrative="").exists()
+
+
+def test_a_few_signed_notes_in_the_demo_have_addenda_by_their_authors():
+    from sessions.models import NoteAddendum
+
+    seed("--patients", "40")
+
+    addenda = NoteAddendum.objects.select_related("note")
+    assert addenda.exists()
+    assert all(a.note.is_signed and a.author_id == a.note.author_id for a in addenda)

@@ -3,7 +3,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from clinic.models import AuditEvent
-from sessions.models import NoteAddendum, ProgressNote
+from sessions.models import NoteAddendum, ProgressNote, TherapyGroup, TherapySession
 from sessions.models.attendance import SignedNoteError
 from sessions.services.attendance import attendance_record
 from sessions.services.common import SessionError
@@ -115,3 +115,25 @@ def test_front_desk_writes_no_clinical_notes(front_desk, attendance):
 
 def test_signing_time_is_recorded(counselor, signed_note):
     assert abs((timezone.now() - signed_note.signed_at).total_seconds()) < 60
+
+
+def test_who_adds_to_a_signed_note(counselor, other_counselor, supervisor, front_desk, signed_note):
+    """Whoever runs the session, and the author while the patient stays in their scope; nobody else."""
+    # The session is handed to another facilitator after the note was signed.
+    TherapySession.objects.filter(pk=signed_note.attendance.session_id).update(facilitator=other_counselor)
+    note = ProgressNote.objects.select_related("attendance__session", "attendance__patient").get()
+
+    for user in (counselor, other_counselor, supervisor):  # the author (the patient's counselor), the facilitator
+        note_add_addendum(acting_user=user, note=note, text=f"From {user.role}.")
+    with pytest.raises(SessionError, match="Only counselors and clinical supervisors can add to progress notes"):
+        note_add_addendum(acting_user=front_desk, note=note, text="x")
+
+    patient = note.attendance.patient
+    patient.primary_counselor = supervisor  # and the patient is no longer the author's, nor in their group
+    patient.save()
+    TherapyGroup.objects.filter(pk=note.attendance.session.group_id).update(facilitator=other_counselor)
+    note = ProgressNote.objects.select_related("attendance__session", "attendance__patient").get()
+    with pytest.raises(SessionError, match="only for sessions you run or notes you wrote"):
+        note_add_addendum(acting_user=counselor, note=note, text="x")
+    assert NoteAddendum.objects.count() == 3
+    assert AuditEvent.objects.filter(action="note.addendum").count() == 3
