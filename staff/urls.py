@@ -2,7 +2,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from staff.forms import SignInForm
-from staff.views import attendance, census, chart_actions, counselors, dashboard, enrollment, groups, patients, schedule
+from staff.views import (
+    attendance,
+    census,
+    chart_actions,
+    chart_groups,
+    counselors,
+    dashboard,
+    enrollment,
+    groups,
+    patients,
+    schedule,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -23,8 +34,10 @@ urlpatterns = [
     path("patients/<int:pk>/discharge/", enrollment.patient_discharge, name="patient-discharge"),
     path("patients/<int:pk>/book/", chart_actions.patient_book, name="patient-book"),
     path("patients/<int:pk>/consent/", chart_actions.patient_consent, name="patient-consent"),
-    path("patients/<int:pk>/groups/add/", groups.chart_group_add, name="patient-group-add"),
-    path("patients/<int:pk>/groups/<int:membership_id>/end/", groups.chart_membership_end, name="patient-group-end"),
+    path("patients/<int:pk>/groups/add/", chart_groups.chart_group_add, name="patient-group-add"),
+    path(
+        "patients/<int:pk>/groups/<int:membership_id>/end/", chart_groups.chart_membership_end, name="patient-group-end"
+    ),
     path("groups/", groups.group_list, name="group-list"),
     path("groups/<int:pk>/", groups.group_detail, name="group-detail"),
     path("groups/<int:pk>/candidates/", groups.group_candidates, name="group-candidates"),

@@ -201,6 +201,16 @@ def candidate_named(user, group: TherapyGroup, text: str) -> tuple[Patient | Non
     return None, (candidates.filter(_name_matches(text)).count() if found else 0)
 
 
+def active_groups() -> QuerySet[TherapyGroup]:
+    """The groups a patient may be added to from the chart (the service checks the program and the user)."""
+    return TherapyGroup.objects.filter(is_active=True)
+
+
+def live_memberships_of(patient: Patient) -> QuerySet[GroupMembership]:
+    """The patient's live memberships: the ones the chart lists as current and may end."""
+    return GroupMembership.objects.filter(LIVE, patient=patient).select_related("group")
+
+
 # --- A patient's groups on the chart -------------------------------------------------------------------------------
 
 

@@ -1,13 +1,12 @@
 """Therapy groups: the list, a group's page with its roster and history, and keeping the roster (add a patient, end
-a membership) from the group's page or the patient's chart. Each change calls membership_add or membership_end;
-a broken rule comes back as a message and nothing is saved."""
+a membership) from the group's page (the chart's part is chart_groups.py). Each change calls membership_add or
+membership_end; a broken rule comes back as a message and nothing is saved."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
@@ -15,12 +14,10 @@ from clinic import policy
 from clinic.audit import AuditAction, audit_record
 from clinic.errors import DomainError
 from clinic.policy import Action
-from programs.models import EnrollmentStatus
 from sessions.models import GroupMembership, TherapyGroup
 from sessions.selectors.rosters import candidates_matching, group_page, groups_list, patient_label
 from sessions.services.groups import membership_add, membership_end
-from staff.forms_rosters import ChartGroupAddForm, MembershipAddForm, MembershipEndForm
-from staff.views.chart_common import chart_patient
+from staff.forms_rosters import MembershipAddForm, MembershipEndForm
 
 
 def _require_groups(request) -> None:
@@ -118,7 +115,7 @@ def group_member_add(request, pk: int):
     return _group_response(request, group.pk, add_form=form)
 
 
-def _end(request, membership: GroupMembership) -> None:
+def end_posted(request, membership: GroupMembership) -> None:
     """End `membership` on the posted date; the outcome as a message."""
     form = MembershipEndForm(request.POST)
     if not form.is_valid():
@@ -137,49 +134,5 @@ def _end(request, membership: GroupMembership) -> None:
 def group_member_end(request, pk: int, membership_id: int):
     group = _roster_group(request, pk)
     membership = get_object_or_404(GroupMembership.objects.select_related("group"), pk=membership_id, group=group)
-    _end(request, membership)
+    end_posted(request, membership)
     return redirect("group-detail", group.pk)
-
-
-# --- From the chart -------------------------------------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def chart_group_add(request, pk: int):
-    """Add the chart's patient to one of the groups offered. The group is checked by the service: one the user may
-    not keep, or of a program the patient is not in, is refused with its message."""
-    patient = chart_patient(request, pk)
-    form = ChartGroupAddForm(request.POST, groups=TherapyGroup.objects.filter(is_active=True))
-    if not form.is_valid():
-        errors = [error for field_errors in form.errors.values() for error in field_errors]
-        messages.error(request, f"Not added. {' '.join(errors)}")
-        return redirect(_chart_groups_url(patient))
-    group = form.cleaned_data["group"]
-    try:
-        membership_add(acting_user=request.user, group=group, patient=patient, joined_on=form.cleaned_data["joined_on"])
-    except DomainError as error:
-        messages.error(request, f"Not added. {error.message}")
-    else:
-        messages.success(request, f"Added to {group.title}.")
-    return redirect(_chart_groups_url(patient))
-
-
-@login_required
-@require_POST
-def chart_membership_end(request, pk: int, membership_id: int):
-    """End one of the chart's patient's memberships; another patient's membership is not found (404)."""
-    patient = chart_patient(request, pk)
-    membership = get_object_or_404(
-        GroupMembership.objects.select_related("group"),
-        pk=membership_id,
-        patient=patient,
-        left_on__isnull=True,
-        enrollment__status=EnrollmentStatus.ACTIVE,
-    )
-    _end(request, membership)
-    return redirect(_chart_groups_url(patient))
-
-
-def _chart_groups_url(patient) -> str:
-    return reverse("patient-chart", args=[patient.pk]) + "#groups"
