@@ -19,6 +19,8 @@ def test_every_staff_page_passes_axe(page, live_server, sign_in, clinic, accessi
         "/census/",
         f"/sessions/{session.pk}/",
         f"/sessions/{session.pk}/attendance/",
+        "/groups/",
+        f"/groups/{session.group_id}/",
     ]
     found = {}
     for path in pages:
