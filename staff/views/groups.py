@@ -57,7 +57,6 @@ def _group_response(request, pk: int, *, add_form: MembershipAddForm | None = No
     context = {
         "page": found,
         "group": group,
-        "keeps_roster": keeps_roster,
         "add_form": add_form if keeps_roster else None,
         "end_form": MembershipEndForm(),
     }
