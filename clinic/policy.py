@@ -48,6 +48,7 @@ class Action(enum.StrEnum):
     ADD_TO_NOTE = "note.add_addendum"  # the object is a signed progress note
     CANCEL_SESSION = "session.cancel"
     KEEP_ROSTER = "group.keep_roster"
+    SEE_GROUPS = "group.see"  # no object: the groups list and a group's page (its roster within the patient scope)
 
 
 @dataclass(frozen=True)
@@ -284,4 +285,11 @@ def _picks_counselors(user, obj=None) -> bool:
     """Every role opens a page with a counselor picker: the schedule's and the patient list's filters and booking
     (all roles), registering (front desk, supervisors, administrators), admitting and moving (clinicians), the
     dashboard's caseload switch (supervisors, administrators). The suggestions name staff only, never a patient."""
+    return user.role in (Role.ADMINISTRATOR, Role.SUPERVISOR, Role.COUNSELOR, Role.FRONT_DESK)
+
+
+@rule(Action.SEE_GROUPS, message="Your role sees no therapy groups.", code="not_allowed")
+def _sees_groups(user, obj=None) -> bool:
+    """Every staff role: front desk and administrators see schedules and seats; rosters name only patients in the
+    user's scope."""
     return user.role in (Role.ADMINISTRATOR, Role.SUPERVISOR, Role.COUNSELOR, Role.FRONT_DESK)

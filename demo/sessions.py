@@ -44,6 +44,7 @@ NewNote = Rows(ProgressNote)
 
 HISTORY_DAYS = 56
 GROUP_SIZE = 11  # one place kept free in each group of 12
+BREAK_BEFORE = datetime.timedelta(days=28)  # an active member who joined this long ago may have taken a break
 
 
 def _weighted_status(rng: random.Random, reliability: float) -> str:
@@ -200,7 +201,8 @@ class SessionSeeder:
 
     def _memberships(self, enrollments: list[Enrollment]) -> list[tuple[GroupMembership, Enrollment]]:
         """Each enrollment that overlaps the groups' eight weeks joins one copy of each of its program's groups;
-        active patients go to the copy with the fewest live members."""
+        active patients go to the copy with the fewest live members. A few active ones left for a week and came
+        back: two rows, the history a roster keeps."""
         memberships = []
         for enrollment in enrollments:
             if enrollment.discharged_on is not None and enrollment.discharged_on < self.window_start:
@@ -218,11 +220,24 @@ class SessionSeeder:
                     group = copies[index]
                 else:
                     group = self.rng.choice(copies)
+                joined_on = max(enrollment.admitted_on, group.starts_on)
+                if enrollment.is_active and len(memberships) % 6 == 2 and joined_on <= self.today - BREAK_BEFORE:
+                    # A break, so that rosters show history: out for a week, then back on a new row.
+                    left_on = joined_on + datetime.timedelta(days=10)
+                    first = NewMembership(
+                        group_id=group.pk,
+                        patient_id=enrollment.patient_id,
+                        enrollment_id=enrollment.pk,
+                        joined_on=joined_on,
+                        left_on=left_on,
+                    )
+                    memberships.append((first, enrollment))
+                    joined_on = left_on + datetime.timedelta(days=7)
                 membership = NewMembership(
                     group_id=group.pk,
                     patient_id=enrollment.patient_id,
                     enrollment_id=enrollment.pk,
-                    joined_on=max(enrollment.admitted_on, group.starts_on),
+                    joined_on=joined_on,
                     left_on=enrollment.discharged_on,
                 )
                 memberships.append((membership, enrollment))

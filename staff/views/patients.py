@@ -12,6 +12,7 @@ from django.urls import reverse
 from clinic.audit import AuditAction, audit_record
 from programs.filters import PatientFilter
 from sessions.selectors import chart_page, patients_list
+from sessions.selectors.rosters import chart_groups
 from staff.forms import bootstrap_widgets
 
 # A name or MRN searched for never goes in a URL (URLs land in access logs): the search box posts it, the session
@@ -73,5 +74,10 @@ def patient_chart(request, pk: int):
     return render(
         request,
         "staff/patient_chart.html",
-        {"chart": chart, "patient": patient, "screening": chart.screening},
+        {
+            "chart": chart,
+            "patient": patient,
+            "screening": chart.screening,
+            "groups": chart_groups(user=request.user, patient=patient, current=chart.current),  # _chart_groups.html
+        },
     )

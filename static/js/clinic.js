@@ -104,3 +104,42 @@ document.addEventListener("click", (event) => {
       : "Everyone already has a status.";
   }
 });
+
+// <input data-patient-picker data-source="/groups/7/candidates/" list="…-options">: the same, for patients. What was
+// typed is posted (with the form's CSRF token), never put in a URL: a patient's name must not reach access logs.
+async function suggestPatients(field) {
+  const typed = field.value.trim();
+  const token = field.form && field.form.querySelector("[name=csrfmiddlewaretoken]");
+  const body = new URLSearchParams({ q: typed });
+  let found;
+  try {
+    const response = await fetch(field.dataset.source, {
+      method: "POST",
+      body,
+      headers: { Accept: "application/json", "X-CSRFToken": token ? token.value : "" },
+      credentials: "same-origin",
+    });
+    if (!response.ok) return;
+    found = await response.json();
+  } catch {
+    return; // no suggestions; the typed name or MRN is still looked up when the form is sent
+  }
+  if (field.value.trim() !== typed || !field.list) return;
+  field.list.replaceChildren(
+    ...found.results.map((patient) => {
+      const option = document.createElement("option");
+      option.value = patient.label;
+      return option;
+    }),
+  );
+}
+
+document.addEventListener("input", (event) => {
+  const field = event.target;
+  if (!(field instanceof HTMLInputElement) || !field.matches("[data-patient-picker]")) return;
+  clearTimeout(pickerTimers.get(field));
+  pickerTimers.set(
+    field,
+    setTimeout(() => suggestPatients(field), 150),
+  );
+});

@@ -44,6 +44,8 @@ def test_every_staff_page_passes_axe(page, live_server, sign_in, clinic, accessi
             else []
         ),
         f"/notes/{note.pk}/addenda/" if policy.allows(user, Action.ADD_TO_NOTE, note) else None,
+        "/groups/",
+        f"/groups/{session.group_id}/",
     ]
     found = {}
     for path in filter(None, pages):
