@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # unaccent and trigram similarity on PostgreSQL; inert on SQLite
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",

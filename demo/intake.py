@@ -124,7 +124,7 @@ def _patient(
         return max(0, min(4, severity + rng.choice([-1, 0, 0, 1])))
 
     consent_at = timezone.make_aware(datetime.datetime.combine(admitted_on, datetime.time(10, 0)))
-    return Patient(
+    patient = Patient(
         mrn=mrn,
         legal_first_name=first,
         legal_last_name=last,
@@ -144,6 +144,8 @@ def _patient(
         recommended_level=first_level,
         reminder_consent_given_at=consent_at if consent else None,
     )
+    patient.refresh_search_name()  # inserted in bulk: save() does not run
+    return patient
 
 
 # The tables the seed fills in bulk (on PostgreSQL, locked against other sessions until it commits).
