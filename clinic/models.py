@@ -81,6 +81,7 @@ class AuditAction(models.TextChoices):
     SCHEDULE_VIEW = "schedule.view", "Viewed the schedule"
     SESSION_VIEW = "session.view", "Viewed a session"
     ATTENDANCE_VIEW = "attendance.view", "Viewed an attendance sheet"
+    PATIENT_DUPLICATE_WARNING = "patient.duplicate_warning", "Was shown likely duplicates while registering"
     # The admin site
     ADMIN_LIST = "admin.list", "Admin: listed records"
     ADMIN_VIEW = "admin.view", "Admin: viewed a record"

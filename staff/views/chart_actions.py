@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic import policy
+from clinic.audit import AuditAction, audit_record
 from clinic.errors import DomainError
 from clinic.policy import Action
+from patients.selectors import patient_likely_duplicates
 from patients.services import patient_give_reminder_consent, patient_register, patient_revoke_reminder_consent
 from sessions.models import AbsenceReview
 from sessions.services.attendance import absence_review_resolve
@@ -77,17 +79,37 @@ def review_resolve(request, pk: int, review_id: int):
 
 @login_required
 def patient_register_view(request):
-    """Front desk, supervisors and administrators register a patient; the MRN is generated."""
+    """Front desk, supervisors and administrators register a patient; the MRN is generated. A patient born the same
+    day with a like name is shown first (named and linked only if the user may open their chart), and registering
+    goes on only on "Register anyway"."""
     if not policy.allows(request.user, Action.REGISTER_PATIENT):
         raise PermissionDenied("Registering patients is for front desk, supervisors and administrators.")
     form = RegisterForm(request.POST or None)
+    duplicates = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            patient = patient_register(acting_user=request.user, reminder_consent=data.pop("reminder_consent"), **data)
-        except DomainError as error:
-            form.add_error(None, error.message)
+        if "register_anyway" not in request.POST:
+            duplicates = patient_likely_duplicates(
+                user=request.user,
+                legal_first_name=data["legal_first_name"],
+                legal_last_name=data["legal_last_name"],
+                date_of_birth=data["date_of_birth"],
+            )
+        if duplicates:
+            if duplicates.shown:
+                audit_record(
+                    actor=request.user,
+                    action=AuditAction.PATIENT_DUPLICATE_WARNING,
+                    patient_ids=[p.pk for p in duplicates.shown],
+                )
         else:
-            messages.success(request, f"Registered with MRN {patient.mrn}.")
-            return redirect("patient-chart", patient.pk)
-    return render(request, "staff/patient_register.html", {"form": form})
+            try:
+                patient = patient_register(
+                    acting_user=request.user, reminder_consent=data.pop("reminder_consent"), **data
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, f"Registered with MRN {patient.mrn}.")
+                return redirect("patient-chart", patient.pk)
+    return render(request, "staff/patient_register.html", {"form": form, "duplicates": duplicates})
