@@ -1,7 +1,6 @@
 """The chart's other actions: book a session, record or revoke consent, resolve an absence review; and registering
 a patient. Each calls one service; a broken rule comes back as a message and nothing is saved."""
 
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +16,7 @@ from clinic.policy import Action
 from patients.selectors import patient_likely_duplicates
 from patients.services import patient_give_reminder_consent, patient_register, patient_revoke_reminder_consent
 from sessions.models import AbsenceReview
+from sessions.selectors.booking import next_free_slot
 from sessions.services.attendance import absence_review_resolve
 from sessions.services.counseling import counseling_book
 from staff.forms import ChartBookingForm, RegisterForm
@@ -25,16 +25,16 @@ from staff.views.chart_common import action_page, chart_patient
 
 @login_required
 def patient_book(request, pk: int):
+    """Book a session for the patient; the form opens on the counselor's next free slot."""
     patient = chart_patient(request, pk)
-    form = ChartBookingForm(
-        request.POST or None,
-        initial={
-            "counselor": patient.primary_counselor,
-            "day": timezone.localdate() + datetime.timedelta(days=1),
-            "at": datetime.time(10, 0),
-            "location": "Counseling office",
-        },
-    )
+    initial = {"counselor": patient.primary_counselor, "location": "Counseling office"}
+    if request.method == "GET":
+        minutes = ChartBookingForm.base_fields["duration_minutes"].initial
+        slot = next_free_slot(counselor=patient.primary_counselor, patient=patient, minutes=minutes)
+        if slot is not None:
+            slot = timezone.localtime(slot)
+            initial.update(day=slot.date(), at=slot.time())
+    form = ChartBookingForm(request.POST or None, initial=initial)
     return action_page(
         request,
         patient,
@@ -42,6 +42,7 @@ def patient_book(request, pk: int):
         title="Book a session",
         done="Booked.",
         action=lambda d: counseling_book(acting_user=request.user, patient=patient, **d),
+        refused=form.refused,
     )
 
 

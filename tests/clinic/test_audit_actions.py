@@ -17,6 +17,7 @@ STORED = {
     "SCHEDULE_VIEW": "schedule.view",
     "SESSION_VIEW": "session.view",
     "ATTENDANCE_VIEW": "attendance.view",
+    "PATIENT_DUPLICATE_WARNING": "patient.duplicate_warning",
     "ADMIN_LIST": "admin.list",
     "ADMIN_VIEW": "admin.view",
     "ADMIN_HISTORY": "admin.history",
