@@ -209,3 +209,14 @@ def test_the_demo_has_weekly_groups_with_eight_weeks_of_attendance_and_notes():
         ).exists()
     assert ProgressNote.objects.filter(signed_at__isnull=True).exists()
     assert ProgressNote.objects.filter(signed_at__isnull=False).exclude(group_narrative="").exists()
+
+
+def test_the_demo_has_an_accented_name_that_the_search_finds_without_accents():
+    from sessions.selectors import patients_search
+
+    seed("--patients", "40")
+
+    jose = Patient.objects.get(legal_first_name="José", legal_last_name="García")
+    found = patients_search(user=User.objects.get(username="supervisor"), params={"q": "jose garcia"}).qs
+    assert jose in found and jose.search_name == "garcia jose"
+    assert all(p.search_name for p in Patient.objects.all())  # filled although inserted in bulk
