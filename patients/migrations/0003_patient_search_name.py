@@ -12,6 +12,22 @@ from patients.models import fold
 TRIGRAM_INDEX = "patient_search_name_trgm"
 
 
+class PostgreSQLOnly:
+    """Django's extension operations skip SQLite going forwards but not backwards (they look for pg_extension)."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class Unaccent(PostgreSQLOnly, UnaccentExtension):
+    pass
+
+
+class Trigram(PostgreSQLOnly, TrigramExtension):
+    pass
+
+
 def fill_search_names(apps, schema_editor):
     Patient = apps.get_model("patients", "Patient")
     batch = []
@@ -42,8 +58,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        UnaccentExtension(),
-        TrigramExtension(),
+        Unaccent(),
+        Trigram(),
         migrations.AddField(
             model_name="patient",
             name="search_name",
