@@ -160,3 +160,24 @@ def test_postgresql_measures_names_as_the_python_fallback_does(a, b):
         (measured,) = cursor.fetchone()
 
     assert measured == pytest.approx(name_similarity(a, b), abs=1e-6)
+
+
+def test_a_counselor_without_the_permission_cannot_register_anyway(client, counselor):
+    jose(primary_counselor=counselor)
+    client.force_login(counselor)
+
+    response = register(client, counselor, register_anyway="1")
+
+    assert response.status_code == 403 and Patient.objects.count() == 1
+    assert not AuditEvent.objects.filter(action="patient.duplicate_warning").exists()
+
+
+def test_the_warning_names_no_patient_in_the_url_or_the_audit_detail(client, front_desk, counselor):
+    existing = jose()
+    client.force_login(front_desk)
+
+    response = register(client, counselor)
+
+    assert response.request["PATH_INFO"] == "/patients/new/" and not response.request.get("QUERY_STRING")
+    warning = AuditEvent.objects.get(action="patient.duplicate_warning")
+    assert "García" not in str(warning.detail) and existing.mrn not in str(warning.detail)
