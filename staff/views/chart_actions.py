@@ -1,7 +1,6 @@
 """The chart's other actions: book a session, record or revoke consent, resolve an absence review; and registering
 a patient. Each calls one service; a broken rule comes back as a message and nothing is saved."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
