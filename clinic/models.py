@@ -82,6 +82,7 @@ class AuditAction(models.TextChoices):
     SESSION_VIEW = "session.view", "Viewed a session"
     ATTENDANCE_VIEW = "attendance.view", "Viewed an attendance sheet"
     GROUP_VIEW = "group.view", "Viewed a group's roster"
+    PATIENT_DUPLICATE_WARNING = "patient.duplicate_warning", "Was shown likely duplicates while registering"
     # The admin site
     ADMIN_LIST = "admin.list", "Admin: listed records"
     ADMIN_VIEW = "admin.view", "Admin: viewed a record"

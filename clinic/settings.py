@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # unaccent and trigram similarity on PostgreSQL; inert on SQLite
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
@@ -271,6 +272,15 @@ CELERY_BEAT_SCHEDULE = {
 
 # How far ahead group sessions are generated.
 SESSION_HORIZON_DAYS = env.int("SESSION_HORIZON_DAYS", default=28)
+
+# Booking: the clinic's hours (wall-clock, clinic time) and days (ISO, Monday 1), on which the booking form offers
+# the counselor's next free slot every BOOKING_SLOT_MINUTES; and whether a time that has passed is refused or
+# booked once confirmed ("refuse" or "warn").
+CLINIC_OPENS = env.str("CLINIC_OPENS", default="08:00")
+CLINIC_CLOSES = env.str("CLINIC_CLOSES", default="18:00")
+CLINIC_WORKDAYS = env.list("CLINIC_WORKDAYS", cast=int, default=[1, 2, 3, 4, 5])
+BOOKING_SLOT_MINUTES = env.int("BOOKING_SLOT_MINUTES", default=30)
+BOOKING_PAST = env.str("BOOKING_PAST", default="refuse")
 
 # Logs carry ids and actions, never names, dates of birth or contact details.
 LOGGING = {

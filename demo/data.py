@@ -238,6 +238,8 @@ FIRST_NAMES = [
     "Lucia",
     "Andre",
     "Tanya",
+    "Renée",
+    "Zoë",
 ]
 LAST_NAMES = [
     "Smith",
@@ -300,8 +302,12 @@ LAST_NAMES = [
     "Kaur",
     "Petrov",
     "Mensah",
+    "Muñoz",
+    "Núñez",
 ]
 # fmt: on
+# The first demo patient: an accented name that the search finds typed without accents ("jose garcia").
+FIRST_PATIENT_NAME = ("José", "García")
 PREFERRED = {
     "Robert": "Bobby",
     "Elizabeth": "Liz",

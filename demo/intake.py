@@ -13,6 +13,7 @@ from clinic.levels import LevelOfCare as L
 from clinic.models import User
 from demo.data import (
     FIRST_NAMES,
+    FIRST_PATIENT_NAME,
     JOURNEYS,
     LAST_NAMES,
     PREFERRED,
@@ -20,7 +21,7 @@ from demo.data import (
     TRANSITION_REASONS,
     ProgramSpec,
 )
-from patients.models import Patient, luhn_check_digit
+from patients.models import Patient, fold, luhn_check_digit
 from programs.models import (
     DischargeReason,
     Enrollment,
@@ -110,6 +111,8 @@ def _patient(
     serial: int,
 ) -> Patient:
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    if serial == 0:
+        first, last = FIRST_PATIENT_NAME
     age_days = rng.randint(19 * 365, 68 * 365)
     consent = rng.random() < 0.8
     wm = first_level in (L.WITHDRAWAL_MANAGEMENT, L.CLINICALLY_MANAGED_HIGH_INTENSITY) and rng.random() < 0.4
@@ -124,13 +127,13 @@ def _patient(
         return max(0, min(4, severity + rng.choice([-1, 0, 0, 1])))
 
     consent_at = timezone.make_aware(datetime.datetime.combine(admitted_on, datetime.time(10, 0)))
-    return Patient(
+    patient = Patient(
         mrn=mrn,
         legal_first_name=first,
         legal_last_name=last,
         preferred_name=PREFERRED.get(first, "") if rng.random() < 0.5 else "",
         date_of_birth=admitted_on - datetime.timedelta(days=age_days),
-        email=f"{first.lower()}.{last.lower().replace(chr(39), '')}{serial}@example.com" if rng.random() < 0.9 else "",
+        email=f"{fold(first)}.{fold(last).replace(chr(39), '')}{serial}@example.com" if rng.random() < 0.9 else "",
         phone=f"(555) 01{rng.randint(0, 9)}-{rng.randint(1000, 9999)}",
         primary_counselor=counselor,
         intake_date=admitted_on,
@@ -144,6 +147,8 @@ def _patient(
         recommended_level=first_level,
         reminder_consent_given_at=consent_at if consent else None,
     )
+    patient.refresh_search_name()  # inserted in bulk: save() does not run
+    return patient
 
 
 # The tables the seed fills in bulk (on PostgreSQL, locked against other sessions until it commits).

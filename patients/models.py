@@ -1,4 +1,5 @@
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,6 +38,17 @@ def new_mrn() -> str:
     that an MRN reveals neither the clinic's census nor when a patient came."""
     body = str(secrets.randbelow(9 * 10 ** (MRN_LENGTH - 2)) + 10 ** (MRN_LENGTH - 2))
     return body + luhn_check_digit(body)
+
+
+def fold(text: str) -> str:
+    """`text` as names are compared and searched: accents dropped, case folded, spaces squeezed ("José  GARCÍA"
+    -> "jose garcia"). One Python function for both databases, so SQLite and PostgreSQL find the same patients."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
+NAME_FIELDS = ("legal_last_name", "legal_first_name", "preferred_name")
 
 
 class AsamRating(models.IntegerChoices):
@@ -99,13 +111,20 @@ class Patient(models.Model):
     reminder_consent_given_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminder_consent_revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # The names folded (see `fold`), kept by save(): what the patient search matches, accents and case ignored.
+    # On PostgreSQL a trigram index serves it (migration 0003); unaccent() itself cannot be indexed.
+    search_name = models.CharField(max_length=250, editable=False, default="")
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["legal_last_name", "legal_first_name", "id"]
         # With the id, the patient list pages through the index alone (no sort, no table rows) however deep the page.
-        indexes = [models.Index(fields=["legal_last_name", "legal_first_name", "id"], name="patient_name")]
+        indexes = [
+            models.Index(fields=["legal_last_name", "legal_first_name", "id"], name="patient_name"),
+            models.Index(fields=["date_of_birth"], name="patient_birth_date"),  # the duplicate check at registration
+        ]
         constraints = [
             *[
                 models.CheckConstraint(
@@ -126,6 +145,17 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.legal_last_name}, {self.display_first_name} ({self.mrn})"
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_name()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(NAME_FIELDS) & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_name(self) -> None:
+        """Fold the names into `search_name`; save() does it, and so must whatever bulk-inserts patients."""
+        self.search_name = fold(" ".join(getattr(self, name) or "" for name in NAME_FIELDS))
 
     @property
     def display_first_name(self) -> str:

@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from clinic.counselors import CounselorField
 from clinic.levels import LevelOfCare
-from patients.models import Patient
+from patients.models import Patient, fold
 from programs.models import Enrollment, EnrollmentStatus, Program
 
 ACTIVE = EnrollmentStatus.ACTIVE
@@ -49,12 +49,12 @@ class PatientFilter(django_filters.FilterSet):
         return super().filter_queryset(queryset) if self.form.is_valid() else queryset
 
     def by_name_or_mrn(self, queryset, name, text):
-        return queryset.filter(
-            Q(mrn=text)
-            | Q(legal_last_name__icontains=text)
-            | Q(legal_first_name__icontains=text)
-            | Q(preferred_name__icontains=text)
-        )
+        """An MRN exactly, or every word of a name somewhere in the patient's names, accents and case ignored:
+        "jose garcia" finds José García, "GARCÍA" finds Garcia. Matched against the folded `search_name`, which a
+        trigram index serves on PostgreSQL."""
+        words = fold(text).split()
+        by_name = Q(*(Q(search_name__contains=word) for word in words)) if words else Q(pk__in=[])
+        return queryset.filter(Q(mrn=text.strip()) | by_name)
 
     def in_program(self, queryset, name, program):
         return queryset.filter(enrollments__program=program, enrollments__status=ACTIVE)

@@ -1,6 +1,7 @@
 """The staff pages' forms. Each form checks what a field can check; the rules that need the database or the acting
 user are the services' to enforce, and come back to the form as a message."""
 
+import copy
 import datetime
 
 from django import forms
@@ -10,11 +11,13 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from clinic.counselors import CounselorField, CounselorPicker
+from clinic.errors import DomainError
 from clinic.models import Role
 from patients.models import ASAM_DIMENSIONS, Patient
 from programs.models import DischargeReason, Program
 from sessions.forms import BookingForm
 from sessions.models import TherapySession
+from sessions.services.counseling import past_may_be_confirmed
 
 
 class SignInForm(AuthenticationForm):
@@ -157,9 +160,29 @@ class DischargeForm(forms.Form):
 
 
 class ChartBookingForm(BookingForm):
-    """Booking from a patient's chart: the counselor is typed and suggested, not chosen from every clinician."""
+    """Booking from a patient's chart: the counselor is typed and suggested, not chosen from every clinician. A time
+    that has passed is refused on the time field; where the clinic allows it (BOOKING_PAST = "warn") the form then
+    offers to confirm it."""
 
     counselor = CounselorField()
+    past_confirmed = forms.BooleanField(required=False, label="Book it although this time has passed")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not (past_may_be_confirmed() and self.data.get("past_confirmed")):
+            del self.fields["past_confirmed"]  # offered once the page has warned (see `refused`)
+
+    def refused(self, error: DomainError) -> None:
+        """Show the service's refusal: a time that has passed on the time field, with its confirmation if allowed."""
+        if error.code != "past":
+            self.add_error(None, error.message)
+            return
+        self.add_error("at", error.message)
+        if past_may_be_confirmed() and "past_confirmed" not in self.fields:
+            fields = list(self.fields.items())
+            after = [name for name, _ in fields].index("at") + 1
+            confirm = ("past_confirmed", copy.deepcopy(self.base_fields["past_confirmed"]))
+            self.fields = dict([*fields[:after], confirm, *fields[after:]])
 
 
 class RegisterForm(forms.ModelForm):

@@ -3,6 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
+from clinic.clock import local_start
 from clinic.levels import LevelOfCare
 from clinic.models import User
 from patients.models import Patient, luhn_check_digit
@@ -158,14 +159,14 @@ def attendees_with_notes(session, count: int, *, author, **note_fields) -> list[
 
 def book_counseling(*, acting_user, patient, counselor=None, **fields) -> list[TherapySession]:
     """Book through the service, as the front desk or a counselor would: unless told otherwise, a 50-minute
-    individual session with the acting user at 10:00 a week after the suite's day (tests/clock.py), in Office 4."""
+    individual session with the acting user at 10:00 a week after the suite's day (tests/clock.py), in Office 4,
+    booked a week ahead of it (so a session of a past day was booked before its time, not after)."""
     booking = {
         "kind": "individual",
         "day": TODAY + datetime.timedelta(days=7),
         "at": datetime.time(10),
         "duration_minutes": 50,
         "location": "Office 4",
-    }
-    return counseling_book(
-        acting_user=acting_user, patient=patient, counselor=counselor or acting_user, **(booking | fields)
-    )
+    } | fields
+    booking.setdefault("now", local_start(booking["day"], booking["at"]) - datetime.timedelta(days=7))
+    return counseling_book(acting_user=acting_user, patient=patient, counselor=counselor or acting_user, **booking)

@@ -3,8 +3,8 @@
 import datetime
 import uuid
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from clinic import policy
@@ -14,12 +14,12 @@ from clinic.discretion import require_discreet
 from clinic.policy import Action
 from patients.models import Patient
 from programs.models import Enrollment, EnrollmentStatus
-from sessions.models import BillingCode, GroupMembership, Reminder, SessionKind, SessionStatus, TherapySession
+from sessions.models import BillingCode, Reminder, SessionKind, SessionStatus, TherapySession
 from sessions.models.billing import psychotherapy_code
+from sessions.selectors.booking import sessions_in_the_way
 from sessions.services.common import SessionError, cancel_pending_reminders
 
 MAX_OCCURRENCES = 26
-LONGEST_SESSION = datetime.timedelta(hours=10)
 
 
 def _billing_code(kind: str, minutes: int) -> str:
@@ -34,13 +34,22 @@ def _clash(*, starts_at, minutes, counselor, patient) -> TherapySession | None:
     """A scheduled or held session that overlaps: the counselor's, the patient's own, or one of the groups the
     patient is on the roster of."""
     ends_at = starts_at + datetime.timedelta(minutes=minutes)
-    groups = GroupMembership.objects.filter(patient=patient, left_on__isnull=True).values("group_id")
-    candidates = TherapySession.objects.filter(
-        Q(facilitator=counselor) | Q(patient=patient) | Q(group_id__in=groups),
-        starts_at__lt=ends_at,
-        starts_at__gt=starts_at - LONGEST_SESSION,
-    ).exclude(status=SessionStatus.CANCELLED)
+    candidates = sessions_in_the_way(counselor=counselor, patient=patient, starts_at=starts_at, ends_at=ends_at)
     return next((s for s in candidates if s.ends_at > starts_at), None)
+
+
+def past_may_be_confirmed() -> bool:
+    """May a time that has passed be booked once confirmed (BOOKING_PAST = "warn"), or is it refused?"""
+    return settings.BOOKING_PAST == "warn"
+
+
+def _require_not_past(starts_at: datetime.datetime, *, now: datetime.datetime, confirmed: bool) -> None:
+    if starts_at >= now or (confirmed and past_may_be_confirmed()):
+        return
+    when = f"{timezone.localtime(starts_at):%a %b %d, %H:%M}"
+    if past_may_be_confirmed():
+        raise SessionError(f"{when} has passed: confirm to book it all the same, or choose a later time.", code="past")
+    raise SessionError(f"{when} has passed: choose a later time.", code="past")
 
 
 @transaction.atomic
@@ -57,10 +66,13 @@ def counseling_book(
     video_link: str = "",
     repeat_every_weeks: int = 0,
     occurrences: int = 1,
+    past_confirmed: bool = False,
+    now: datetime.datetime | None = None,
 ) -> list[TherapySession]:
     """Book an individual, family or check-in session (or a series, e.g. a check-in every two weeks) with a
     counselor, at a local wall-clock time. The patient must be in the acting user's scope and actively enrolled;
-    neither the counselor nor the patient may already have a session at that time."""
+    neither the counselor nor the patient may already have a session at that time. A time that has passed is
+    refused, or with BOOKING_PAST = "warn" booked once confirmed (`past_confirmed`: to record a session held)."""
     policy.require(acting_user, Action.BOOK_SESSION, patient)
     if kind not in (SessionKind.INDIVIDUAL, SessionKind.FAMILY, SessionKind.CHECK_IN):
         raise SessionError("Choose individual, family or check-in.", code="kind_invalid")
@@ -75,6 +87,7 @@ def counseling_book(
         raise SessionError(f"Book between 1 and {MAX_OCCURRENCES} sessions at once.", code="occurrences_invalid")
     if occurrences > 1 and not 1 <= repeat_every_weeks <= 8:
         raise SessionError("A series repeats every 1 to 8 weeks.", code="repeat_invalid")
+    _require_not_past(local_start(day, at), now=now or timezone.now(), confirmed=past_confirmed)
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     enrollment = Enrollment.objects.filter(patient=patient, status=EnrollmentStatus.ACTIVE).first()
     if enrollment is None:

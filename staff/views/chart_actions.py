@@ -1,8 +1,6 @@
 """The chart's other actions: book a session, record or revoke consent, resolve an absence review; and registering
 a patient. Each calls one service; a broken rule comes back as a message and nothing is saved."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,10 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic import policy
+from clinic.audit import AuditAction, audit_record
 from clinic.errors import DomainError
 from clinic.policy import Action
+from patients.selectors import patient_likely_duplicates
 from patients.services import patient_give_reminder_consent, patient_register, patient_revoke_reminder_consent
 from sessions.models import AbsenceReview
+from sessions.selectors.booking import next_free_slot
 from sessions.services.attendance import absence_review_resolve
 from sessions.services.counseling import counseling_book
 from staff.forms import ChartBookingForm, RegisterForm
@@ -23,17 +24,23 @@ from staff.views.chart_common import action_page, chart_patient
 
 @login_required
 def patient_book(request, pk: int):
+    """Book a session for the patient; the form opens on the counselor's next free slot."""
     patient = chart_patient(request, pk)
-    initial = {
-        "counselor": patient.primary_counselor,
-        "day": timezone.localdate() + datetime.timedelta(days=1),
-        "at": datetime.time(10, 0),
-        "location": "Counseling office",
-    }
-    # From the calendar: the counselor, day and time of the slot clicked (whatever is valid of them).
-    chosen = ChartBookingForm(request.GET)
-    chosen.is_valid()
-    initial |= {name: chosen.cleaned_data[name] for name in ("counselor", "day", "at") if chosen.cleaned_data.get(name)}
+    initial = {"counselor": patient.primary_counselor, "location": "Counseling office"}
+    if request.method == "GET":
+        # From the calendar: the counselor, day and time of the slot clicked (whatever is valid of them); otherwise
+        # the counselor's next free slot.
+        chosen = ChartBookingForm(request.GET)
+        chosen.is_valid()
+        initial |= {
+            name: chosen.cleaned_data[name] for name in ("counselor", "day", "at") if chosen.cleaned_data.get(name)
+        }
+        if not ("day" in initial and "at" in initial):
+            minutes = ChartBookingForm.base_fields["duration_minutes"].initial
+            slot = next_free_slot(counselor=initial["counselor"], patient=patient, minutes=minutes)
+            if slot is not None:
+                slot = timezone.localtime(slot)
+                initial.update(day=slot.date(), at=slot.time())
     form = ChartBookingForm(request.POST or None, initial=initial)
     return action_page(
         request,
@@ -42,6 +49,7 @@ def patient_book(request, pk: int):
         title="Book a session",
         done="Booked.",
         action=lambda d: counseling_book(acting_user=request.user, patient=patient, **d),
+        refused=form.refused,
     )
 
 
@@ -79,17 +87,37 @@ def review_resolve(request, pk: int, review_id: int):
 
 @login_required
 def patient_register_view(request):
-    """Front desk, supervisors and administrators register a patient; the MRN is generated."""
+    """Front desk, supervisors and administrators register a patient; the MRN is generated. A patient born the same
+    day with a like name is shown first (named and linked only if the user may open their chart), and registering
+    goes on only on "Register anyway"."""
     if not policy.allows(request.user, Action.REGISTER_PATIENT):
         raise PermissionDenied("Registering patients is for front desk, supervisors and administrators.")
     form = RegisterForm(request.POST or None)
+    duplicates = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            patient = patient_register(acting_user=request.user, reminder_consent=data.pop("reminder_consent"), **data)
-        except DomainError as error:
-            form.add_error(None, error.message)
+        if "register_anyway" not in request.POST:
+            duplicates = patient_likely_duplicates(
+                user=request.user,
+                legal_first_name=data["legal_first_name"],
+                legal_last_name=data["legal_last_name"],
+                date_of_birth=data["date_of_birth"],
+            )
+        if duplicates:
+            if duplicates.shown:
+                audit_record(
+                    actor=request.user,
+                    action=AuditAction.PATIENT_DUPLICATE_WARNING,
+                    patient_ids=[p.pk for p in duplicates.shown],
+                )
         else:
-            messages.success(request, f"Registered with MRN {patient.mrn}.")
-            return redirect("patient-chart", patient.pk)
-    return render(request, "staff/patient_register.html", {"form": form})
+            try:
+                patient = patient_register(
+                    acting_user=request.user, reminder_consent=data.pop("reminder_consent"), **data
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, f"Registered with MRN {patient.mrn}.")
+                return redirect("patient-chart", patient.pk)
+    return render(request, "staff/patient_register.html", {"form": form, "duplicates": duplicates})

@@ -24,16 +24,19 @@ def chart_patient(request, pk):
     return patient
 
 
-def action_page(request, patient, form, *, title: str, done: str, action, needs: Action | None = None):
+def action_page(request, patient, form, *, title: str, done: str, action, needs: Action | None = None, refused=None):
     """Refuse (403) a user the policy refuses `needs`; validate, call the service, and on a broken rule show its
-    message on the form (nothing is saved)."""
+    message on the form (nothing is saved): as `refused(error)` puts it, else above the fields."""
     if needs is not None and not policy.allows(request.user, needs):
         raise PermissionDenied("Only counselors and clinical supervisors do this.")
     if request.method == "POST" and form.is_valid():
         try:
             action(form.cleaned_data)
         except DomainError as error:
-            form.add_error(None, error.message)
+            if refused is not None:
+                refused(error)
+            else:
+                form.add_error(None, error.message)
         else:
             messages.success(request, done)
             return redirect("patient-chart", patient.pk)

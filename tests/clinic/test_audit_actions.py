@@ -18,6 +18,7 @@ STORED = {
     "SESSION_VIEW": "session.view",
     "ATTENDANCE_VIEW": "attendance.view",
     "GROUP_VIEW": "group.view",
+    "PATIENT_DUPLICATE_WARNING": "patient.duplicate_warning",
     "ADMIN_LIST": "admin.list",
     "ADMIN_VIEW": "admin.view",
     "ADMIN_HISTORY": "admin.history",

@@ -219,3 +219,14 @@ def test_a_few_signed_notes_in_the_demo_have_addenda_by_their_authors():
     addenda = NoteAddendum.objects.select_related("note")
     assert addenda.exists()
     assert all(a.note.is_signed and a.author_id == a.note.author_id for a in addenda)
+
+
+def test_the_demo_has_an_accented_name_that_the_search_finds_without_accents():
+    from sessions.selectors import patients_search
+
+    seed("--patients", "40")
+
+    jose = Patient.objects.get(legal_first_name="José", legal_last_name="García")
+    found = patients_search(user=User.objects.get(username="supervisor"), params={"q": "jose garcia"}).qs
+    assert jose in found and jose.search_name == "garcia jose"
+    assert all(p.search_name for p in Patient.objects.all())  # filled although inserted in bulk

@@ -201,7 +201,7 @@ class Command(BaseCommand):
         while len(mrns) < count:  # new ones, not those of an earlier run in this database
             mrns |= {new_mrn() for _ in range(count - len(mrns))}
             mrns -= set(Patient.objects.filter(mrn__in=mrns).values_list("mrn", flat=True))
-        patients = Patient.objects.bulk_create(
+        patients = [
             Patient(
                 mrn=mrn,
                 legal_first_name="Pat",
@@ -212,7 +212,10 @@ class Command(BaseCommand):
                 reminder_consent_given_at=timezone.now(),
             )
             for n, mrn in enumerate(mrns)
-        )
+        ]
+        for patient in patients:
+            patient.refresh_search_name()  # bulk_create does not run save()
+        patients = Patient.objects.bulk_create(patients)
         enrollments = Enrollment.objects.bulk_create(
             Enrollment(patient=p, program=program, admitted_on=today) for p in patients
         )
