@@ -260,7 +260,12 @@ REMINDER_CLAIM_SIZE = env.int("REMINDER_CLAIM_SIZE", default=50)
 REMINDER_SYNCHRONOUS_COMMIT = env.bool("REMINDER_SYNCHRONOUS_COMMIT", default=True)
 REMINDER_SEND_SECONDS = env.float("REMINDER_SEND_SECONDS", default=200)  # one run's budget, under the time limit
 DIGEST_LOCAL_TIME = env.str("DIGEST_LOCAL_TIME", default="07:00")
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Links in emails (the opt-out link). Unset, it follows the address served: `make run PORT=8101` (bin/serve passes
+# HOST and PORT) links to http://127.0.0.1:8101; a wildcard bind address is reached on loopback.
+_SERVED_HOST = env.str("HOST", default="127.0.0.1")
+if _SERVED_HOST in ("0.0.0.0", "::", "[::]", ""):
+    _SERVED_HOST = "127.0.0.1"
+SITE_URL = env.str("SITE_URL", default=f"http://{_SERVED_HOST}:{env.int('PORT', default=8000)}")
 
 CELERY_BEAT_SCHEDULE = {
     # Times are UTC (CELERY_TIMEZONE). Each task is safe to run twice.
