@@ -138,6 +138,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+FORMAT_MODULE_PATH = ["clinic.formats"]  # times read "5:34 PM" everywhere, the admin included (clinic/clock.py)
 # The clinic's wall-clock zone: session times are entered and shown in it; storage is UTC.
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 USE_I18N = True
@@ -263,7 +264,7 @@ DIGEST_LOCAL_TIME = env.str("DIGEST_LOCAL_TIME", default="07:00")
 # Links in emails (the opt-out link). Unset, it follows the address served: `make run PORT=8101` (bin/serve passes
 # HOST and PORT) links to http://127.0.0.1:8101; a wildcard bind address is reached on loopback.
 _SERVED_HOST = env.str("HOST", default="127.0.0.1")
-if _SERVED_HOST in ("0.0.0.0", "::", "[::]", ""):
+if _SERVED_HOST in ("0.0.0.0", "::", "[::]", ""):  # noqa: S104 (compared, not bound)
     _SERVED_HOST = "127.0.0.1"
 SITE_URL = env.str("SITE_URL", default=f"http://{_SERVED_HOST}:{env.int('PORT', default=8000)}")
 

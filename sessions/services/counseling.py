@@ -5,11 +5,10 @@ import uuid
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from clinic import policy
 from clinic.audit import AuditAction, audit_record
-from clinic.clock import local_start
+from clinic.clock import local_start, when_label
 from clinic.discretion import require_discreet
 from clinic.policy import Action
 from patients.models import Patient
@@ -91,7 +90,7 @@ def counseling_book(
             mine = clash.patient_id == patient.pk or (clash.group_id and clash.facilitator_id != counselor.pk)
             who = "The patient" if mine else str(counselor)
             raise SessionError(
-                f"{who} already has a session at {timezone.localtime(clash.starts_at):%a %b %d, %H:%M}.",
+                f"{who} already has a session at {when_label(clash.starts_at)}.",
                 code="clash",
             )
         booked.append(
