@@ -122,7 +122,7 @@ def test_links_in_emails_follow_the_host_and_port_served_when_site_url_is_unset(
     assert site_url() == "http://127.0.0.1:8000"
     assert site_url(PORT="8101") == "http://127.0.0.1:8101"  # make run PORT=8101
     assert site_url(HOST="localhost", PORT="8101") == "http://localhost:8101"
-    assert site_url(HOST="0.0.0.0", PORT="8101") == "http://127.0.0.1:8101"  # every interface: reached on loopback
+    assert site_url(HOST="0.0.0.0", PORT="8101") == "http://127.0.0.1:8101"  # noqa: S104 (every interface: reached on loopback)
 
 
 def test_a_configured_site_url_wins_over_the_host_and_port():
