@@ -56,7 +56,7 @@ def _why_not_now(reminder: Reminder, now: datetime.datetime, expected: set[tuple
     """The send-time re-check: the reason this reminder must not go, or "". `expected` is `expected_of` for the
     batch, read when the batch was claimed."""
     if reminder.to_patient:
-        why = reminder.patient.reminder_blocker()
+        why = reminder.session.program.patient_email_blocker() or reminder.patient.reminder_blocker()
         if why or reminder.kind != ReminderKind.SESSION_REMINDER:
             return why
         session = reminder.session
