@@ -6,7 +6,7 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousOperation
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.views import defaults
 
 from tests.factories import EnrollmentFactory
@@ -99,3 +99,16 @@ def test_the_favicon_is_linked_from_every_page_and_served_at_favicon_ico(client,
     icon = client.get("/favicon.ico")
     assert icon.status_code == 302 and icon["Location"] == "/static/favicon.svg"
     assert finders.find("favicon.svg")
+
+
+def test_an_expired_form_says_nothing_was_saved_and_keeps_the_navigation(counselor, session):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(counselor)
+
+    response = client.post(f"/sessions/{session.pk}/cancel/", {"reason": "Snow day"})
+    html = response.content.decode()
+
+    assert response.status_code == 403
+    assert "Nothing was saved" in html and shows_navigation(html) and "CSRF verification" not in html
+    session.refresh_from_db()
+    assert session.status == "scheduled"
