@@ -10,6 +10,11 @@ TIME_FORMAT = "g:i A"
 DAY_FORMAT = "D M j"  # Tue Nov 28
 
 
+def date_label(day: datetime.date, day_format: str = "M j, Y") -> str:
+    """A day as the pages write it: "Nov 8, 2026"."""
+    return dateformat.format(day, day_format)
+
+
 def time_label(moment: datetime.datetime | datetime.time) -> str:
     """`moment` as the clinic writes a time of day: "5:34 PM". An aware instant is read on the clinic's clock."""
     if isinstance(moment, datetime.datetime) and timezone.is_aware(moment):

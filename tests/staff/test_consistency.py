@@ -6,7 +6,8 @@ import datetime
 import pytest
 from django.utils import formats, timezone
 
-from clinic.clock import time_label, when_label
+from clinic.clock import date_label, time_label, when_label
+from programs.services import EnrollmentError, enrollment_admit
 from tests.clock import TODAY, at, clinic_time
 from tests.factories import AttendanceFactory, EnrollmentFactory, book_counseling
 
@@ -21,6 +22,22 @@ def test_the_clinic_writes_a_time_of_day_as_us_clinics_do():
     assert when_label(EVENING) == "Wed Nov 25, 5:34 PM"
     # An aware instant is read on the clinic's clock, whatever zone it comes in.
     assert time_label(EVENING.astimezone(datetime.UTC)) == "5:34 PM"
+
+
+def test_a_day_in_a_message_reads_as_on_the_pages():
+    assert date_label(datetime.date(2026, 11, 8)) == "Nov 8, 2026"  # the chart's "M j, Y", not strftime's "Nov 08"
+
+
+def test_an_enrollment_message_names_the_day_as_the_chart_does(client, counselor):
+    enrollment = EnrollmentFactory(
+        counselor=counselor, patient__primary_counselor=counselor, admitted_on=datetime.date(2026, 11, 2)
+    )
+    with pytest.raises(EnrollmentError) as refused:
+        enrollment_admit(acting_user=counselor, patient=enrollment.patient, program=enrollment.program)
+
+    assert "since Nov 2, 2026." in refused.value.message
+    client.force_login(counselor)
+    assert "Nov 2, 2026" in client.get(f"/patients/{enrollment.patient_id}/").content.decode()
 
 
 def test_the_admin_writes_times_the_same_way():
