@@ -2,8 +2,11 @@
 held session that nobody attended is not shown as a success."""
 
 import datetime
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import formats, timezone
 
 from clinic.clock import date_label, time_label, when_label
@@ -38,6 +41,21 @@ def test_an_enrollment_message_names_the_day_as_the_chart_does(client, counselor
     assert "since Nov 2, 2026." in refused.value.message
     client.force_login(counselor)
     assert "Nov 2, 2026" in client.get(f"/patients/{enrollment.patient_id}/").content.decode()
+
+
+def test_no_page_message_or_email_writes_a_24_hour_time_by_hand():
+    """strftime's %H and Django's H or G (24-hour) are how "17:34" crept into messages; times go through
+    clinic/clock.py (or its clock_time filter) instead."""
+    root = Path(settings.BASE_DIR)
+    sources = [*(root / "templates").rglob("*.html"), *(root / "templates").rglob("*.txt")] + [
+        path
+        for app in ("clinic", "patients", "programs", "sessions", "staff")
+        for path in (root / app).rglob("*.py")
+        if "migrations" not in path.parts
+    ]
+    by_hand = re.compile(r"%H|%k|\b[HG]:i\b")
+
+    assert [str(path.relative_to(root)) for path in sources if by_hand.search(path.read_text())] == []
 
 
 def test_the_admin_writes_times_the_same_way():
