@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.request_guard.RejectNulMiddleware",  # after auth and messages: its 400 page is the staff layout
+    "clinic.request_guard.OutOfScopeMiddleware",  # an escaped OutOfScopeError is "Not found", never a 500
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clinic.audit.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",

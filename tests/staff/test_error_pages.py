@@ -7,8 +7,10 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousOperation
 from django.test import Client, RequestFactory
+from django.urls import include, path
 from django.views import defaults
 
+from clinic.errors import OutOfScopeError
 from tests.factories import EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +114,20 @@ def test_an_expired_form_says_nothing_was_saved_and_keeps_the_navigation(counsel
     assert "Nothing was saved" in html and shows_navigation(html) and "CSRF verification" not in html
     session.refresh_from_db()
     assert session.status == "scheduled"
+
+
+def _view_that_forgets_the_scope(request):
+    raise OutOfScopeError()
+
+
+urlpatterns = [path("forgetful/", _view_that_forgets_the_scope), path("", include("clinic.urls"))]
+
+
+@pytest.mark.urls(__name__)
+def test_an_out_of_scope_refusal_a_view_forgot_is_the_plain_not_found_page(client, counselor):
+    client.force_login(counselor)
+
+    response = client.get("/forgetful/")
+
+    assert response.status_code == 404
+    assert "Not found" in response.content.decode() and OutOfScopeError.default_message not in response.content.decode()
