@@ -2,7 +2,31 @@
 
 import datetime
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
+
+# One way to write a time of day, on pages, in messages and in emails: "5:34 PM", as US clinics write it.
+# (clinic/formats/en/formats.py gives Django's own TIME_FORMAT the same, so the admin agrees.)
+TIME_FORMAT = "g:i A"
+DAY_FORMAT = "D M j"  # Tue Nov 28
+
+
+def date_label(day: datetime.date, day_format: str = "M j, Y") -> str:
+    """A day as the pages write it: "Nov 8, 2026"."""
+    return dateformat.format(day, day_format)
+
+
+def time_label(moment: datetime.datetime | datetime.time) -> str:
+    """`moment` as the clinic writes a time of day: "5:34 PM". An aware instant is read on the clinic's clock."""
+    if isinstance(moment, datetime.datetime) and timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return dateformat.time_format(moment, TIME_FORMAT)
+
+
+def when_label(moment: datetime.datetime, day_format: str = DAY_FORMAT) -> str:
+    """A day and a time of day: "Tue Nov 28, 5:34 PM" (the day as `day_format`, a Django date format)."""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return f"{dateformat.format(moment, day_format)}, {time_label(moment)}"
 
 
 def local_start(day: datetime.date, at: datetime.time) -> datetime.datetime:

@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
+from clinic.clock import when_label
+
 
 class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
@@ -142,7 +144,7 @@ class AuditEvent(AppendOnlyModel):
         indexes = [models.Index(fields=["patient_id", "-at"], name="audit_patient_recent")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+        return f"{when_label(self.at, 'M j, Y')} {self.action}"
 
 
 class AuditEventPatient(AppendOnlyModel):

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.request_guard.RejectNulMiddleware",  # after auth and messages: its 400 page is the staff layout
+    "clinic.request_guard.OutOfScopeMiddleware",  # an escaped OutOfScopeError is "Not found", never a 500
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clinic.audit.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -139,6 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+FORMAT_MODULE_PATH = ["clinic.formats"]  # times read "5:34 PM" everywhere, the admin included (clinic/clock.py)
 # The clinic's wall-clock zone: session times are entered and shown in it; storage is UTC.
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 USE_I18N = True
@@ -261,7 +263,12 @@ REMINDER_CLAIM_SIZE = env.int("REMINDER_CLAIM_SIZE", default=50)
 REMINDER_SYNCHRONOUS_COMMIT = env.bool("REMINDER_SYNCHRONOUS_COMMIT", default=True)
 REMINDER_SEND_SECONDS = env.float("REMINDER_SEND_SECONDS", default=200)  # one run's budget, under the time limit
 DIGEST_LOCAL_TIME = env.str("DIGEST_LOCAL_TIME", default="07:00")
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Links in emails (the opt-out link). Unset, it follows the address served: `make run PORT=8101` (bin/serve passes
+# HOST and PORT) links to http://127.0.0.1:8101; a wildcard bind address is reached on loopback.
+_SERVED_HOST = env.str("HOST", default="127.0.0.1")
+if _SERVED_HOST in ("0.0.0.0", "::", "[::]", ""):  # noqa: S104 (compared, not bound)
+    _SERVED_HOST = "127.0.0.1"
+SITE_URL = env.str("SITE_URL", default=f"http://{_SERVED_HOST}:{env.int('PORT', default=8000)}")
 
 CELERY_BEAT_SCHEDULE = {
     # Times are UTC (CELERY_TIMEZONE). Each task is safe to run twice.

@@ -13,6 +13,9 @@ from patients.models import Patient
 HOURS_IN_A_WEEK = Decimal(168)
 
 
+NO_PATIENT_EMAILS = "The program sends patients no emails (it has no reminder lead times)."
+
+
 def default_reminder_lead_hours() -> list[int]:
     return [24, 2]
 
@@ -95,6 +98,11 @@ class Program(models.Model):
     @property
     def rank(self) -> int:
         return levels.rank(self.level_of_care)
+
+    def patient_email_blocker(self) -> str:
+        """Why this program's patients get no email from the clinic, or "". A program without reminder lead times
+        (residential care: its patients live on site) sends none: no reminder, and no follow-up after an absence."""
+        return "" if self.reminder_lead_hours else NO_PATIENT_EMAILS
 
     @property
     def weekly_hours_min(self) -> Decimal | None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from clinic import levels, policy
 from clinic.audit import AuditAction, audit_record
+from clinic.clock import date_label
 from clinic.errors import DomainError
 from clinic.policy import Action
 from patients.models import Patient
@@ -44,7 +45,7 @@ def _check_date(day: datetime.date, *, what: str, not_before: datetime.date | No
         raise EnrollmentError(f"The {what} date cannot be in the future.", code="date_in_future")
     if not_before is not None and day < not_before:
         raise EnrollmentError(
-            f"The {what} date ({day:%b %d, %Y}) is before {not_before_what} ({not_before:%b %d, %Y}).",
+            f"The {what} date ({date_label(day)}) is before {not_before_what} ({date_label(not_before)}).",
             code="date_out_of_order",
         )
 
@@ -109,7 +110,7 @@ def enrollment_admit(
     patient = _lock_patient(patient, acting_user, doing="admit patients")
     if current := enrollment_current(patient):
         raise EnrollmentError(
-            f"This patient is already enrolled in {current.program.name} since {current.admitted_on:%b %d, %Y}. "
+            f"This patient is already enrolled in {current.program.name} since {date_label(current.admitted_on)}. "
             "Transition or discharge that enrollment first.",
             code="already_enrolled",
         )

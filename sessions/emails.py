@@ -168,10 +168,24 @@ def absence_alert(reminder, *, message_id: str) -> EmailMultiAlternatives:
     )
 
 
-def daily_digest(reminder, *, message_id: str, digest) -> EmailMultiAlternatives:
+def digest_greeting(sent_at: datetime.datetime) -> str:
+    """The digest is a morning email, but one planned late (a clinician added in the afternoon, workers down at
+    DIGEST_LOCAL_TIME) goes out later the same day, still useful: its greeting follows the clinic's clock when it is
+    sent, so no "Good morning" at 3:25 PM."""
+    hour = timezone.localtime(sent_at).hour
+    return "Good morning" if hour < 12 else "Good afternoon" if hour < 17 else "Good evening"
+
+
+def daily_digest(reminder, *, message_id: str, digest, now: datetime.datetime) -> EmailMultiAlternatives:
     return _message(
         "daily_digest",
-        {"staff": reminder.staff, "day": reminder.for_date, "digest": digest, "site_url": settings.SITE_URL},
+        {
+            "staff": reminder.staff,
+            "day": reminder.for_date,
+            "digest": digest,
+            "greeting": digest_greeting(now),
+            "site_url": settings.SITE_URL,
+        },
         to=reminder.staff.email,
         message_id=message_id,
     )

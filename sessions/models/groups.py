@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from clinic.clock import time_label
 from clinic.discretion import discretion_problem
 from clinic.models import CLINICAL_ROLES, CLINICIAN_CHOICES
 from patients.models import Patient
@@ -62,7 +63,7 @@ class TherapyGroup(models.Model):
     @property
     def schedule_display(self) -> str:
         days = ", ".join(Weekday(d).label[:3] for d in sorted(self.weekdays or []))
-        return f"{days} {self.start_time:%H:%M}, {self.duration_minutes} min"
+        return f"{days} {time_label(self.start_time)}, {self.duration_minutes} min"
 
     def clean(self):
         errors = {}

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from clinic.clock import when_label
 from patients.models import Patient
 from programs.models import Enrollment
 from sessions.models.therapy_sessions import TherapySession
@@ -80,7 +81,7 @@ class Reminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} due {self.due_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} due {when_label(self.due_at, 'M j, Y')}"
 
     @property
     def to_patient(self) -> bool:

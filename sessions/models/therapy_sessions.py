@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from clinic.clock import when_label
 from patients.models import Patient
 from programs.models import Enrollment, Program
 from sessions.models.billing import BillingCode
@@ -69,7 +70,7 @@ class TherapySession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title}, {timezone.localtime(self.starts_at):%a %b %d %H:%M}"
+        return f"{self.title}, {when_label(self.starts_at)}"
 
     # The titles read `group` (and `patient`): a list of sessions select_related()s them.
     @property

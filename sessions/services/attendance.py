@@ -131,7 +131,8 @@ def _absence_follow_up(attendance: Attendance) -> None:
     enrollment = Enrollment.objects.select_related("program", "counselor").get(pk=attendance.enrollment_id)
     counselor = patient.primary_counselor or enrollment.counselor or session.facilitator
     _queue(ReminderKind.ABSENCE_ALERT, session=session, patient=patient, staff=counselor, why_not="")
-    why_not = patient.reminder_blocker()
+    # Like every patient email, the follow-up obeys the program's reminder settings: none in residential care.
+    why_not = enrollment.program.patient_email_blocker() or patient.reminder_blocker()
     _queue(ReminderKind.MISSED_FOLLOW_UP, session=session, patient=patient, staff=None, why_not=why_not)
     count = Attendance.objects.filter(enrollment=enrollment, status=AttendanceStatus.UNEXCUSED).count()
     limit = enrollment.program.max_unexcused_absences

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from clinic import policy
 from clinic.audit import AuditAction, audit_record
-from clinic.clock import local_start
+from clinic.clock import local_start, when_label
 from clinic.discretion import require_discreet
 from clinic.policy import Action
 from patients.models import Patient
@@ -46,7 +46,7 @@ def past_may_be_confirmed() -> bool:
 def _require_not_past(starts_at: datetime.datetime, *, now: datetime.datetime, confirmed: bool) -> None:
     if starts_at >= now or (confirmed and past_may_be_confirmed()):
         return
-    when = f"{timezone.localtime(starts_at):%a %b %d, %H:%M}"
+    when = when_label(starts_at)
     if past_may_be_confirmed():
         raise SessionError(f"{when} has passed: confirm to book it all the same, or choose a later time.", code="past")
     raise SessionError(f"{when} has passed: choose a later time.", code="past")
@@ -104,7 +104,7 @@ def counseling_book(
             mine = clash.patient_id == patient.pk or (clash.group_id and clash.facilitator_id != counselor.pk)
             who = "The patient" if mine else str(counselor)
             raise SessionError(
-                f"{who} already has a session at {timezone.localtime(clash.starts_at):%a %b %d, %H:%M}.",
+                f"{who} already has a session at {when_label(clash.starts_at)}.",
                 code="clash",
             )
         booked.append(

@@ -56,7 +56,7 @@ def _why_not_now(reminder: Reminder, now: datetime.datetime, expected: set[tuple
     """The send-time re-check: the reason this reminder must not go, or "". `expected` is `expected_of` for the
     batch, read when the batch was claimed."""
     if reminder.to_patient:
-        why = reminder.patient.reminder_blocker()
+        why = reminder.session.program.patient_email_blocker() or reminder.patient.reminder_blocker()
         if why or reminder.kind != ReminderKind.SESSION_REMINDER:
             return why
         session = reminder.session
@@ -76,14 +76,15 @@ def _due_for_current_start(reminder: Reminder) -> datetime.datetime | None:
     return due_before(reminder.session.starts_at, reminder.lead_hours)
 
 
-def _build(reminder: Reminder, message_id: str):
+def _build(reminder: Reminder, message_id: str, now: datetime.datetime):
     if reminder.kind == ReminderKind.SESSION_REMINDER:
         return emails.session_reminder(reminder, message_id=message_id)
     if reminder.kind == ReminderKind.MISSED_FOLLOW_UP:
         return emails.missed_follow_up(reminder, message_id=message_id)
     if reminder.kind == ReminderKind.ABSENCE_ALERT:
         return emails.absence_alert(reminder, message_id=message_id)
-    return emails.daily_digest(reminder, message_id=message_id, digest=digest_for(reminder.staff, reminder.for_date))
+    digest = digest_for(reminder.staff, reminder.for_date)
+    return emails.daily_digest(reminder, message_id=message_id, digest=digest, now=now)
 
 
 def _due(now: datetime.datetime):
@@ -175,7 +176,7 @@ def _send_one(batch: _Batch, reminder: Reminder, connection, now: datetime.datet
         committed = True
 
     try:
-        send_then_commit(_build(reminder, message_id), connection=connection, commit=commit)
+        send_then_commit(_build(reminder, message_id, now), connection=connection, commit=commit)
     except _LostClaim:
         return "taken"
     except (DeliveryError, smtplib.SMTPException, OSError) as error:

@@ -101,3 +101,33 @@ def test_the_readme_deployment_steps_collect_the_static_files_with_the_manifest(
     assert result.returncode == 0, result.stdout + result.stderr
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
     assert "vendor/bootstrap.bundle.min.js" in manifest
+
+
+def site_url(**env) -> str:
+    environment = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "HOST", "PORT")}
+    environment.update(env)
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.SITE_URL)"],
+        cwd=ROOT,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "clinic.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_links_in_emails_follow_the_host_and_port_served_when_site_url_is_unset():
+    assert site_url() == "http://127.0.0.1:8000"
+    assert site_url(PORT="8101") == "http://127.0.0.1:8101"  # make run PORT=8101
+    assert site_url(HOST="localhost", PORT="8101") == "http://localhost:8101"
+    assert site_url(HOST="0.0.0.0", PORT="8101") == "http://127.0.0.1:8101"  # noqa: S104 (every interface: reached on loopback)
+
+
+def test_a_configured_site_url_wins_over_the_host_and_port():
+    assert site_url(SITE_URL="https://clinic.example.org", PORT="8101") == "https://clinic.example.org"
+
+
+def test_make_run_passes_the_host_and_port_on_to_the_worker_that_writes_the_links():
+    assert "export HOST PORT" in (ROOT / "bin" / "serve").read_text()

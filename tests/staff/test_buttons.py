@@ -1,6 +1,7 @@
 """A button never shows for an action the service would refuse: for each one, a user the policy refuses does not
 see it (and is refused if they try), and a user it allows does."""
 
+import datetime
 import re
 from pathlib import Path
 
@@ -10,7 +11,14 @@ from django.utils import timezone
 
 from clinic.policy import Action
 from sessions.models import AbsenceReview
-from tests.factories import EnrollmentFactory, GroupSessionFactory, PatientFactory, UserFactory
+from tests.factories import (
+    EnrollmentFactory,
+    GroupSessionFactory,
+    MembershipFactory,
+    PatientFactory,
+    UserFactory,
+    book_counseling,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +115,41 @@ def test_the_attendance_link_shows_to_whoever_may_run_the_session(
     for refused in (other_counselor, front_desk, UserFactory(role="supervisor", is_superuser=True)):
         assert "Attendance and notes" not in page(client, refused, url)
         assert client.get(f"{url}attendance/").status_code == 404
+
+
+def test_another_clinicians_session_today_shows_no_button_and_refuses_in_plain_pages(
+    client, settings, counselor, other_counselor
+):
+    """The counselor's patient is on another clinician's group today: the counselor sees the session and their
+    patient, but neither runs nor cancels it, so no button; tried anyway, a friendly page or a message, no change."""
+    settings.DEBUG = False
+    theirs = GroupSessionFactory(group__facilitator=other_counselor, starts_at=timezone.now())
+    MembershipFactory(group=theirs.group, enrollment__patient__primary_counselor=counselor)
+    later = GroupSessionFactory(group=theirs.group, starts_at=timezone.now() + datetime.timedelta(days=2))
+    client.force_login(counselor)
+
+    for session in (theirs, later):
+        shown = page(client, counselor, f"/sessions/{session.pk}/")
+        assert "Attendance and notes" not in shown and "Cancel session" not in shown
+    sheet = client.get(f"/sessions/{theirs.pk}/attendance/")
+    assert sheet.status_code == 404 and 'href="/schedule/"' in sheet.content.decode()  # the page keeps the menu
+    refused = client.post(f"/sessions/{later.pk}/cancel/", {"reason": "Snow day"}, follow=True).content.decode()
+    assert "Counselors cancel their own sessions" in refused
+    later.refresh_from_db()
+    assert later.status == "scheduled"
+
+
+def test_a_session_booked_for_my_patient_with_a_colleague_opens_its_sheet_but_does_not_cancel(
+    client, counselor, other_counselor, front_desk
+):
+    """The policy lets a counselor cover the booked sessions of their caseload (attendance and notes), while only
+    the clinician who runs a session, the front desk or a supervisor cancels it."""
+    mine = EnrollmentFactory(counselor=counselor, patient__primary_counselor=counselor).patient
+    [booked] = book_counseling(acting_user=front_desk, patient=mine, counselor=other_counselor)
+
+    shown = page(client, counselor, f"/sessions/{booked.pk}/")
+
+    assert "Attendance and notes" in shown and "Cancel session" not in shown
 
 
 def test_the_register_link_shows_to_whoever_may_register(client, counselor, front_desk, administrator):
