@@ -18,7 +18,7 @@ def book_at(request):
         chosen = form.cleaned_data
         query = {"counselor": chosen["counselor"].pk, "day": chosen["day"].isoformat()}
         if chosen["at"]:
-            query["at"] = chosen["at"].strftime("%H:%M")
+            query["at"] = chosen["at"].isoformat(timespec="minutes")
         return redirect(f"{reverse('patient-book', args=[chosen['patient'].pk])}?{urlencode(query)}")
     if request.method == "GET":
         form.errors.pop("patient", None)  # asked for, not yet typed

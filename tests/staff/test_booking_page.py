@@ -60,7 +60,7 @@ def test_a_time_that_has_passed_is_refused_on_the_time_field(client, counselor, 
     response = yesterday(client, patient, counselor, past_confirmed="on")  # a posted confirmation changes nothing
 
     form = response.context["form"]
-    assert response.status_code == 200 and "Tue Nov 17, 10:00 has passed: choose a later time." in form.errors["at"]
+    assert response.status_code == 200 and "Tue Nov 17, 10:00 AM has passed: choose a later time." in form.errors["at"]
     assert "past_confirmed" not in form.fields and CONFIRM not in response.content.decode()
     assert not TherapySession.objects.exists()
 

@@ -63,7 +63,7 @@ def test_every_role_finds_the_groups_in_the_navigation_and_sees_their_seats(clie
     assert 'href="/groups/"' in client.get("/").content.decode()
     assert f'href="/groups/{group.pk}/"' in page
     assert "Relapse Prevention AM" in page and "2 of 3" in page
-    assert "Mon, Wed, Thu 09:30" in page
+    assert "Mon, Wed, Thu 9:30 AM" in page
 
 
 def test_the_groups_list_narrows_to_a_program_or_to_ones_own_groups(client, counselor, group):
