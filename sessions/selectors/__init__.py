@@ -2,7 +2,16 @@
 
 from sessions.selectors.billing import BillingDay, Service, billing_days
 from sessions.selectors.caseload import CaseloadRow, caseload_enrollments, caseload_rows, with_caseload_facts
-from sessions.selectors.chart import Chart, chart_for, chart_page
+from sessions.selectors.chart import (
+    ChartHead,
+    chart_attendance,
+    chart_head,
+    chart_hours,
+    chart_journey,
+    chart_notes,
+    chart_reminders,
+    notes_page_of,
+)
 from sessions.selectors.dashboard import Dashboard, caseload_choices, dashboard_for
 from sessions.selectors.digest import Digest, digest_for
 from sessions.selectors.hours import WeekHours, weekly_hours
@@ -12,7 +21,7 @@ from sessions.selectors.schedule import ScheduleDay, ScheduleWeek, SessionPage, 
 __all__ = [
     "BillingDay",
     "CaseloadRow",
-    "Chart",
+    "ChartHead",
     "Dashboard",
     "Digest",
     "PatientList",
@@ -25,10 +34,15 @@ __all__ = [
     "caseload_choices",
     "caseload_enrollments",
     "caseload_rows",
-    "chart_for",
-    "chart_page",
+    "chart_attendance",
+    "chart_head",
+    "chart_hours",
+    "chart_journey",
+    "chart_notes",
+    "chart_reminders",
     "dashboard_for",
     "digest_for",
+    "notes_page_of",
     "patients_list",
     "patients_search",
     "schedule_week",

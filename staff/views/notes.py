@@ -10,6 +10,7 @@ from django.urls import reverse
 from clinic.audit import AuditAction, audit_record
 from clinic.errors import DomainError
 from sessions.models import ProgressNote
+from sessions.selectors import notes_page_of
 from sessions.selectors.notes import note_page
 from sessions.services.notes import note_add_addendum
 from staff.forms_notes import AddendumForm
@@ -34,13 +35,15 @@ def _note(request, pk: int) -> ProgressNote:
 def _back(note: ProgressNote, to: str) -> str:
     if to == "sheet":
         return f"{reverse('attendance-sheet', args=[note.attendance.session_id])}#note-{note.pk}"
-    return f"{reverse('patient-chart', args=[note.attendance.patient_id])}#note-{note.pk}"
+    chart = reverse("patient-chart", args=[note.attendance.patient_id])
+    return f"{chart}?section=notes&page={notes_page_of(note)}#note-{note.pk}"
 
 
 @login_required
 def note_print(request, pk: int):
     """The note as it is filed: patient, session, the DAP sections, the signature and every addendum."""
-    return render(request, "staff/note_print.html", {"note": _note(request, pk)})
+    note = _note(request, pk)
+    return render(request, "staff/note_print.html", {"note": note, "back_url": _back(note, "chart")})
 
 
 @login_required

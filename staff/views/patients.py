@@ -1,18 +1,16 @@
-"""The patient list (search and filters) and a patient's chart."""
+"""The patient list: search and filters."""
 
 import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from clinic.audit import AuditAction, audit_record
 from programs.filters import PatientFilter
-from sessions.selectors import chart_page, patients_list
-from sessions.selectors.rosters import chart_groups
+from sessions.selectors import patients_list
 from staff.forms import bootstrap_widgets
 
 # A name or MRN searched for never goes in a URL (URLs land in access logs): the search box posts it, the session
@@ -60,24 +58,3 @@ def _patient_search(request):
     else:
         request.session.pop(SEARCH_SESSION_KEY, None)
     return redirect(f"{url}?{urlencode(params)}" if params else url)
-
-
-@login_required
-def patient_chart(request, pk: int):
-    """The chart: demographics, consents, screening, the level-of-care journey, attendance with weekly hours,
-    notes (clinicians only) and the reminders sent. Every opening is audited."""
-    chart = chart_page(user=request.user, pk=pk)
-    if chart is None:
-        raise Http404
-    patient = chart.patient
-    audit_record(actor=request.user, action=AuditAction.PATIENT_VIEW, patient_id=patient.pk, target=patient)
-    return render(
-        request,
-        "staff/patient_chart.html",
-        {
-            "chart": chart,
-            "patient": patient,
-            "screening": chart.screening,
-            "groups": chart_groups(user=request.user, patient=patient, current=chart.current),  # _chart_groups.html
-        },
-    )

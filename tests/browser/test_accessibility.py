@@ -30,6 +30,8 @@ def test_every_staff_page_passes_axe(page, live_server, sign_in, clinic, accessi
         "/patients/",
         "/patients/new/" if policy.allows(user, Action.REGISTER_PATIENT) else None,
         f"/patients/{patient.pk}/",
+        *(f"/patients/{patient.pk}/?section={name}" for name in ("journey", "attendance", "notes", "reminders")),
+        f"/patients/{patient.pk}/print/",
         f"/patients/{patient.pk}/book/" if policy.allows(user, Action.BOOK_SESSION, patient) else None,
         "/schedule/",
         f"/schedule/?view=day&counselor={clinic['counselor'].pk}",

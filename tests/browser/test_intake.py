@@ -44,7 +44,7 @@ def test_front_desk_registers_a_likely_duplicate_sees_the_warning_and_opens_the_
 
     link.focus()
     page.keyboard.press("Enter")
-    page.get_by_role("heading", name="Level-of-care journey").wait_for()
+    page.get_by_role("heading", name="In care").wait_for()
     assert page.url.endswith(f"/patients/{jose.pk}/")
 
 

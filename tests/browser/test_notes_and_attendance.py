@@ -43,7 +43,7 @@ def test_an_addendum_to_a_signed_note_from_the_chart_by_keyboard(page, live_serv
     note = clinic["note"]
     ProgressNote.objects.filter(pk=note.pk).update(signed_at=timezone.now())
     sign_in("jordan")
-    page.goto(f"{live_server.url}/patients/{clinic['patient'].pk}/")
+    page.goto(f"{live_server.url}/patients/{clinic['patient'].pk}/?section=notes")
 
     card = page.locator(f"#note-{note.pk}")
     card.get_by_text("Add an addendum").focus()
@@ -80,6 +80,8 @@ def test_the_note_pages_fit_a_phone(page, live_server, sign_in, clinic):
         f"/notes/{note.pk}/print/",
         f"/notes/{note.pk}/addenda/",
         f"/patients/{clinic['patient'].pk}/",
+        f"/patients/{clinic['patient'].pk}/?section=notes",
+        f"/patients/{clinic['patient'].pk}/print/",
         f"/sessions/{note.attendance.session_id}/attendance/",
     ):
         page.goto(f"{live_server.url}{path}")

@@ -27,18 +27,25 @@ def test_a_counselor_signs_in_sees_the_caseload_and_opens_the_chart(page, sign_i
     screenshot("dashboard")
 
     caseload.get_by_role("link", name="Whitfield").click()
-    page.get_by_role("heading", name="Level-of-care journey").wait_for()
-    assert "Practise urge surfing." in page.locator("#notes").inner_text()
-    assert "IOP - Day Track" in page.locator("#journey").inner_text()
+    sections = page.get_by_role("navigation", name="Chart sections")
+    page.get_by_role("heading", name="In care").wait_for()
+    assert "IOP - Day Track" in page.locator("#care").inner_text()
     screenshot("chart")
+    sections.get_by_role("link", name="Journey").click()
+    assert "IOP - Day Track" in page.locator("#journey").inner_text()
+    sections.get_by_role("link", name="Notes").click()
+    assert "Practise urge surfing." in page.locator("#notes").inner_text()
+    assert sections.get_by_role("link", name="Notes").get_attribute("aria-current") == "page"
 
 
 def test_front_desk_cannot_open_a_note(page, live_server, sign_in, clinic):
     sign_in("casey")
     page.get_by_role("link", name="Patients").click()
     page.get_by_role("link", name="Whitfield").click()
-    page.get_by_role("heading", name="Level-of-care journey").wait_for()
+    page.get_by_role("heading", name="In care").wait_for()
 
+    assert page.get_by_role("navigation", name="Chart sections").get_by_role("link", name="Notes").count() == 0
+    page.goto(f"{page.url}?section=notes")  # asked for by hand: the summary, no notes
     assert page.locator("#notes").count() == 0
     assert "urge surfing" not in page.content()
     response = page.goto(f"{live_server.url}/admin/clinic_sessions/progressnote/{clinic['note'].pk}/change/")
@@ -92,11 +99,15 @@ def test_a_counselors_day_attendance_a_signed_note_and_a_step_down(page, live_se
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Transition recorded.").wait_for()
 
+    sections = page.get_by_role("navigation", name="Chart sections")
+    sections.get_by_role("link", name="Journey").click()
     journey = page.locator("#journey").inner_text()
     assert "Step down on" in journey and "IOP - Day Track" in journey and "Maple House" in journey
-    assert "Reviewed coping plans for the weekend." in page.locator("#notes").inner_text()
-    assert "Present" in page.locator("#attendance").inner_text()
     screenshot("chart-after-step-down")
+    sections.get_by_role("link", name="Notes").click()
+    assert "Reviewed coping plans for the weekend." in page.locator("#notes").inner_text()
+    sections.get_by_role("link", name="Attendance").click()
+    assert "Present" in page.locator("#attendance").inner_text()
 
 
 def test_a_supervisor_types_part_of_a_name_and_picks_the_suggested_caseload(

@@ -27,7 +27,9 @@ def test_a_counselor_steps_a_patient_down_from_the_chart(client, counselor, resi
     )
 
     page = response.content.decode()
-    assert "Transition recorded." in page and "Step down on" in page and "IOP - Day Track" in page
+    assert "Transition recorded." in page and "IOP - Day Track" in page
+    journey = client.get(f"/patients/{residential.patient_id}/?section=journey").content.decode()
+    assert "Step down on" in journey
     assert Transition.objects.get().kind == "step_down"
 
 

@@ -43,14 +43,18 @@ def colleagues_note(counselor, other_counselor):
 def test_the_chart_offers_an_addendum_on_a_signed_note_and_shows_it_after(client, counselor, signed):
     patient = signed.attendance.patient
     client.force_login(counselor)
-    assert f'action="/notes/{signed.pk}/addenda/"' in client.get(f"/patients/{patient.pk}/").content.decode()
+    assert (
+        f'action="/notes/{signed.pk}/addenda/"' in client.get(f"/patients/{patient.pk}/?section=notes").content.decode()
+    )
 
     response = client.post(addenda_url(signed), {"text": "Called back:\nno cravings since.", "back": "chart"})
 
-    assert response.status_code == 302 and response.url == f"/patients/{patient.pk}/#note-{signed.pk}"
+    assert (
+        response.status_code == 302 and response.url == f"/patients/{patient.pk}/?section=notes&page=1#note-{signed.pk}"
+    )
     addendum = NoteAddendum.objects.get()
     assert addendum.author == counselor and addendum.text == "Called back:\nno cravings since."
-    page = client.get(f"/patients/{patient.pk}/").content.decode()
+    page = client.get(f"/patients/{patient.pk}/?section=notes").content.decode()
     assert f"Addendum by {counselor}" in page and "Called back:\nno cravings since." in page
     assert AuditEvent.objects.filter(action="note.addendum", patient_id=patient.pk).count() == 1
 
@@ -91,7 +95,7 @@ def test_a_counselor_cannot_add_to_another_counselors_patients_note(client, othe
 def test_reading_a_note_is_not_enough_to_add_to_it(client, counselor, other_counselor, colleagues_note):
     patient = colleagues_note.attendance.patient
     client.force_login(counselor)
-    chart = client.get(f"/patients/{patient.pk}/").content.decode()
+    chart = client.get(f"/patients/{patient.pk}/?section=notes").content.decode()
     assert f"note-{colleagues_note.pk}" in chart and f"/notes/{colleagues_note.pk}/addenda/" not in chart
 
     response = client.post(addenda_url(colleagues_note), {"text": "Tampered."})
@@ -124,7 +128,7 @@ def test_the_addendum_page_is_audited_and_sends_back_only_to_known_pages(client,
         page.status_code == 200
         and f'href="/sessions/{signed.attendance.session_id}/attendance/' in page.content.decode()
     )
-    assert response.url == f"/patients/{signed.attendance.patient_id}/#note-{signed.pk}"
+    assert response.url == f"/patients/{signed.attendance.patient_id}/?section=notes&page=1#note-{signed.pk}"
     assert AuditEvent.objects.filter(action="patient.view", patient_id=signed.attendance.patient_id).exists()
 
 
@@ -139,7 +143,11 @@ def test_notes_keep_their_line_breaks_and_stay_escaped(client, counselor, sessio
     )
     client.force_login(counselor)
 
-    for url in (f"/patients/{member.patient_id}/", f"/sessions/{session.pk}/attendance/", f"/notes/{note.pk}/print/"):
+    for url in (
+        f"/patients/{member.patient_id}/?section=notes",
+        f"/sessions/{session.pk}/attendance/",
+        f"/notes/{note.pk}/print/",
+    ):
         page = client.get(url).content.decode()
         assert "First line\nSecond &lt;b&gt;line&lt;/b&gt;</p>" in page and "<b>line</b>" not in page, url
         text = page.index("First line")
@@ -176,7 +184,7 @@ def test_addenda_and_their_boxes_load_nothing_one_by_one(client, counselor, othe
             NoteAddendum.objects.create(note=note, author=counselor, text="Later.")
 
     client.force_login(counselor)
-    chart, sheet = f"/patients/{member.patient_id}/", f"/sessions/{session.pk}/attendance/"
+    chart, sheet = f"/patients/{member.patient_id}/?section=notes", f"/sessions/{session.pk}/attendance/"
     notes(1)
     one = queries_for_page(client, chart), queries_for_page(client, sheet)
     notes(3)

@@ -77,7 +77,10 @@ def test_the_print_view_is_refused_outside_the_users_scope(client, other_counsel
 def test_the_chart_and_the_sheet_link_to_the_print_view(client, counselor, signed):
     client.force_login(counselor)
 
-    for url in (f"/patients/{signed.attendance.patient_id}/", f"/sessions/{signed.attendance.session_id}/attendance/"):
+    for url in (
+        f"/patients/{signed.attendance.patient_id}/?section=notes",
+        f"/sessions/{signed.attendance.session_id}/attendance/",
+    ):
         assert f'href="{print_url(signed)}"' in client.get(url).content.decode(), url
 
 

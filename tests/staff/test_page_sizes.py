@@ -14,6 +14,7 @@ from tests.factories import (
     MembershipFactory,
     PatientFactory,
     ProgramFactory,
+    ProgressNoteFactory,
     TherapyGroupFactory,
     UserFactory,
     caseload_patient,
@@ -82,12 +83,12 @@ def test_the_charts_attendance_loads_nothing_one_by_one(client, counselor):
     mine = caseload_patient(counselor)  # one attendance
     group = mine.group_memberships.get().group
     client.force_login(counselor)
-    one = page_load(client, f"/patients/{mine.patient_id}/")
+    one = page_load(client, f"/patients/{mine.patient_id}/?section=attendance")
     for days in (3, 5):
         session = GroupSessionFactory(group=group, starts_at=timezone.now() - datetime.timedelta(days=days))
         AttendanceFactory(session=session, enrollment=mine)
 
-    assert page_load(client, f"/patients/{mine.patient_id}/")[0] == one[0]
+    assert page_load(client, f"/patients/{mine.patient_id}/?section=attendance")[0] == one[0]
 
 
 def test_the_patient_list_is_the_same_size_for_few_and_many_patients_on_any_page(client, supervisor):
@@ -98,6 +99,35 @@ def test_the_patient_list_is_the_same_size_for_few_and_many_patients_on_any_page
 
     assert_same_load(small[0], page_load(client, "/patients/"))
     assert_same_load(small[1], page_load(client, "/patients/?page=2"))
+
+
+@pytest.mark.parametrize("section", ["summary", "journey", "attendance", "notes", "reminders", "print"])
+def test_each_chart_section_is_the_same_size_for_a_short_and_a_long_history(client, counselor, section, monkeypatch):
+    monkeypatch.setattr("sessions.selectors.chart.NOTES_PER_PAGE", 2)
+    monkeypatch.setattr("sessions.selectors.chart.ROWS_PER_PAGE", 2)
+    mine = caseload_patient(counselor)
+    group = mine.group_memberships.get().group
+    url = (
+        f"/patients/{mine.patient_id}/print/"
+        if section == "print"
+        else f"/patients/{mine.patient_id}/?section={section}"
+    )
+
+    def history(first, last):
+        for days in range(first, last):
+            session = GroupSessionFactory(group=group, starts_at=timezone.now() - datetime.timedelta(days=days))
+            attendance = AttendanceFactory(session=session, enrollment=mine, status="present", minutes_attended=180)
+            ProgressNoteFactory(attendance=attendance, author=counselor, data="d", assessment="a", plan="p")
+            Reminder.objects.create(
+                kind="session_reminder", session=session, patient=mine.patient, due_at=session.starts_at
+            )
+
+    client.force_login(counselor)
+    history(10, 13)
+    small = page_load(client, url)
+    history(13, 30)
+
+    assert_same_load(small, page_load(client, url))
 
 
 def test_the_chart_is_the_same_size_however_many_other_patients(client, counselor):

@@ -221,13 +221,38 @@ def test_the_patient_list_runs_the_same_queries_for_2_and_40_patients(client, su
 def test_the_chart_shows_the_journey_and_notes_and_is_audited(client, counselor):
     enrollment = caseload_patient(counselor)
     client.force_login(counselor)
+    chart = f"/patients/{enrollment.patient_id}/"
 
-    page = client.get(f"/patients/{enrollment.patient_id}/").content.decode()
+    summary = client.get(chart).content.decode()
+    journey = client.get(f"{chart}?section=journey").content.decode()
+    notes = client.get(f"{chart}?section=notes").content.decode()
 
-    assert enrollment.program.name in page and "in care" in page
-    assert "Progress notes" in page and "draft" in page
-    audit = AuditEvent.objects.get(action="patient.view")
-    assert (audit.actor, audit.patient_id, audit.ip_address) == (counselor, enrollment.patient_id, "127.0.0.1")
+    assert enrollment.program.name in summary and 'id="care"' in summary
+    assert enrollment.program.name in journey and "in care" in journey
+    assert "Progress notes" in notes and "draft" in notes and "Progress notes" not in journey
+    audits = AuditEvent.objects.filter(action="patient.view").order_by("pk")
+    assert [a.detail["section"] for a in audits] == ["summary", "journey", "notes"]
+    assert {(a.actor, a.patient_id, a.ip_address) for a in audits} == {(counselor, enrollment.patient_id, "127.0.0.1")}
+
+
+def test_the_chart_pages_its_notes_and_keeps_the_section_in_its_links(client, counselor, monkeypatch):
+    monkeypatch.setattr("sessions.selectors.chart.NOTES_PER_PAGE", 1)
+    enrollment = caseload_patient(counselor)
+    group = enrollment.group_memberships.get().group
+    ProgressNoteFactory(
+        attendance__session=GroupSessionFactory(group=group, starts_at=timezone.now() - datetime.timedelta(days=3)),
+        attendance__enrollment=enrollment,
+        author=counselor,
+        data="An older session's data.",
+    )
+    client.force_login(counselor)
+
+    first = client.get(f"/patients/{enrollment.patient_id}/?section=notes").content.decode()
+    second = client.get(f"/patients/{enrollment.patient_id}/?section=notes&page=2").content.decode()
+
+    assert "An older session" not in first and "An older session" in second
+    assert 'href="?section=notes&page=2"' in first
+    assert 'aria-current="page">Notes</a>' in second
 
 
 def test_front_desk_sees_the_chart_without_clinical_notes(client, front_desk, counselor):
@@ -237,7 +262,10 @@ def test_front_desk_sees_the_chart_without_clinical_notes(client, front_desk, co
     page = client.get(f"/patients/{enrollment.patient_id}/").content.decode()
 
     assert enrollment.patient.mrn in page
-    assert "Progress notes" not in page and "Recent attendance" not in page
+    assert "Progress notes" not in page and 'href="?section=notes"' not in page
+    attendance = client.get(f"/patients/{enrollment.patient_id}/?section=attendance").content.decode()
+    assert "Weekly hours" in attendance and 'id="attendance"' not in attendance  # hours, not who attended what
+    assert "Progress notes" not in client.get(f"/patients/{enrollment.patient_id}/?section=notes").content.decode()
 
 
 def test_a_counselor_gets_404_for_a_patient_outside_their_caseload(client, counselor):
