@@ -2,8 +2,9 @@
 
 Signs in as each demo user (admin, supervisor, counselor, counselor2, frontdesk) through the sign-in form and
 requests, for `--rounds` rounds, every staff page the role opens (dashboard, one counselor's dashboard, patients
-first and last page, a chart, the schedule for everyone and for one counselor, the census, a session's page, its
-attendance sheet) and every admin changelist its app list shows, each right after the bare page
+first and last page, a chart's sections and its print view, the schedule for everyone and for one counselor and
+a day by counselor and by room, the groups and a group's page, the census, a session's page, its attendance
+sheet) and every admin changelist its app list shows, each right after the bare page
 (demo/bench_urls.py: login_required, a two-byte response, through the same middleware), so load on the machine
 hits both alike. Prints a Markdown table per page: queries, p50 and p95 in ms, p50 over the bare page's p50 (same
 role), the SQL share of the time, the response size, and the issue's targets (at 20,000 patients: p95 under
@@ -289,8 +290,17 @@ class Command(BaseCommand):
                 Page(role, "patients, first page", "/patients/"),
                 Page(role, "patients, last page", "/patients/"),  # its URL is read off the first page (warm-up)
                 Page(role, "chart", f"/patients/{patient.pk}/"),
+                *(
+                    Page(role, f"chart, {section}", f"/patients/{patient.pk}/?section={section}")
+                    for section in ("journey", "attendance", "notes", "reminders")
+                ),
+                Page(role, "chart, print", f"/patients/{patient.pk}/print/"),
                 Page(role, "schedule, all counselors", "/schedule/?counselor="),
                 Page(role, "schedule, one counselor", f"/schedule/?{one}"),
+                Page(role, "schedule, a day by counselor", "/schedule/?view=day"),
+                Page(role, "schedule, a day by room", "/schedule/?view=day&by=room"),
+                Page(role, "groups", "/groups/"),
+                Page(role, "group page", f"/groups/{session.group_id}/"),
                 Page(role, "census", "/census/"),
                 Page(role, "session page", f"/sessions/{session.pk}/"),
             ]
