@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from clinic.clock import local_start
 from tests.conftest import require_service
 from tests.factories import (
     PASSWORD,
@@ -128,8 +129,8 @@ def jordan():
 @pytest.fixture
 def clinic(jordan):
     """Jordan's patient Whitfield in IOP - Day Track, on the roster of the IOP Morning Group: present at yesterday's
-    session, with a draft note, and expected at today's, which started half an hour ago. Okafor, another patient of
-    the program. Morgan, a supervisor, and Casey, front desk, sign in too."""
+    session, with a draft note, and expected at today's, which started half an hour ago (or at midnight). Okafor,
+    another patient of the program. Morgan, a supervisor, and Casey, front desk, sign in too."""
     supervisor = UserFactory(username="morgan", role="supervisor", first_name="Morgan", last_name="Diaz")
     UserFactory(username="casey", role="front_desk")
     enrollment = EnrollmentFactory(
@@ -142,7 +143,13 @@ def clinic(jordan):
     EnrollmentFactory(patient__legal_last_name="Okafor", program=enrollment.program)
     group = TherapyGroupFactory(program=enrollment.program, facilitator=jordan, title="IOP Morning Group")
     MembershipFactory(group=group, enrollment=enrollment)
-    yesterday = GroupSessionFactory(group=group, starts_at=timezone.now() - datetime.timedelta(days=1))
+    # Today's began half an hour ago, or at midnight when that was yesterday (the browser keeps the real clock, at
+    # any hour, and the dashboard lists today's sessions); yesterday's at 10 AM.
+    today = timezone.localdate()
+    started = max(timezone.now() - datetime.timedelta(minutes=30), local_start(today, datetime.time(0)))
+    yesterday = GroupSessionFactory(
+        group=group, starts_at=local_start(today - datetime.timedelta(days=1), datetime.time(10))
+    )
     note = ProgressNoteFactory(
         attendance__session=yesterday,
         attendance__enrollment=enrollment,
@@ -151,7 +158,7 @@ def clinic(jordan):
         assessment="Insightful.",
         plan="Practise urge surfing.",
     )
-    session = GroupSessionFactory(group=group, starts_at=timezone.now() - datetime.timedelta(minutes=30))
+    session = GroupSessionFactory(group=group, starts_at=started)
     return {
         "supervisor": supervisor,
         "counselor": jordan,

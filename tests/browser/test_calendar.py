@@ -25,11 +25,13 @@ def test_a_counselor_books_from_an_empty_slot_and_finds_the_session_on_the_calen
     # The 2 PM slot of tomorrow's column: rows of 15 minutes from the grid's first hour.
     first_hour, rows = int(calendar.get_attribute("data-first-hour")), int(calendar.get_attribute("data-rows"))
     column = page.locator(f".cal-col[data-book$='day={tomorrow}'] .cal-body")
-    box = column.bounding_box()
     row = (14 - first_hour) * 4
+    box = column.bounding_box()
+    page.evaluate("y => window.scrollBy(0, y)", box["y"] + (row + 0.5) * box["height"] / rows - 400)  # in sight
+    box = column.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + (row + 0.5) * box["height"] / rows)
 
-    page.get_by_role("heading", name="Book a session").wait_for()
+    page.get_by_role("heading", name="Book a session", exact=True).wait_for()
     assert "2:00 PM" in page.locator("main, body").first.inner_text()
     assert accessibility_violations() == []
     page.get_by_label("Patient").fill("Whitfield")
