@@ -28,7 +28,13 @@ def _wait_until_up(base: str, process, log) -> None:
 
 def test_the_demo_serves_its_own_error_pages_static_files_and_a_sign_in(tmp_path):
     var = tmp_path / "var"
-    env = clean_env(VAR_DIR=str(var), PORT=str(free_port()), HOST="127.0.0.1")
+    env = clean_env(
+        VAR_DIR=str(var),
+        PORT=str(free_port()),
+        HOST="127.0.0.1",
+        # Under libfaketime the processes share the faked clock; their time.sleep needs the tests' fix.
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "tests" / "faketime"), os.getenv("PYTHONPATH")])),
+    )
     env.pop("DATABASE_URL", None)  # the demo's SQLite in VAR_DIR
     env.pop("CELERY_BROKER_URL", None)
     python = [sys.executable, "manage.py"]
