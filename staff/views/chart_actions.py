@@ -1,6 +1,8 @@
 """The chart's other actions: book a session, record or revoke consent, resolve an absence review; and registering
 a patient. Each calls one service; a broken rule comes back as a message and nothing is saved."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from clinic import policy
 from clinic.audit import AuditAction, audit_record
+from clinic.clock import local_start
 from clinic.errors import DomainError
 from clinic.policy import Action
 from patients.selectors import patient_likely_duplicates
@@ -35,9 +38,10 @@ def patient_book(request, pk: int):
         initial |= {
             name: chosen.cleaned_data[name] for name in ("counselor", "day", "at") if chosen.cleaned_data.get(name)
         }
-        if not ("day" in initial and "at" in initial):
+        if not ("day" in initial and "at" in initial):  # the first free slot from now, or from the day chosen
             minutes = ChartBookingForm.base_fields["duration_minutes"].initial
-            slot = next_free_slot(counselor=initial["counselor"], patient=patient, minutes=minutes)
+            start = max(timezone.now(), local_start(initial["day"], datetime.time(0))) if "day" in initial else None
+            slot = next_free_slot(counselor=initial["counselor"], patient=patient, minutes=minutes, now=start)
             if slot is not None:
                 slot = timezone.localtime(slot)
                 initial.update(day=slot.date(), at=slot.time())

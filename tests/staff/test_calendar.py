@@ -199,3 +199,17 @@ def test_booking_from_a_slot_refuses_a_patient_out_of_scope_and_a_tampered_link(
     for bad in [f"counselor={front.pk}&day={TODAY}", "counselor=999999&day=2026-13-45", ""]:
         page = client.get(f"/schedule/book/?{bad}")
         assert page.status_code == 200 and "This booking link is not valid" in page.content.decode()
+
+
+def test_a_days_book_link_opens_the_booking_form_on_that_days_first_free_slot(client, counselor):
+    mine = caseload_patient(counselor).patient
+    friday = TODAY + datetime.timedelta(days=2)  # the suite's day is a Wednesday
+    GroupSessionFactory(
+        facilitator=counselor, group__facilitator=counselor, group__duration_minutes=60, starts_at=at(friday, 8)
+    )
+    client.force_login(counselor)
+
+    form = client.get(f"/patients/{mine.pk}/book/?counselor={counselor.pk}&day={friday}").content.decode()
+
+    assert f'name="day" value="{friday}"' in form  # not the next free slot of the week
+    assert re.search(r'name="at" value="09:00(:00)?"', form)  # 8:00 is taken by the counselor's group
