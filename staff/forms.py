@@ -91,9 +91,11 @@ class ScheduleFilter(CounselorByIdMixin, forms.Form):
     FIRST_WEEK, LAST_WEEK = datetime.date(1900, 1, 1), datetime.date(9998, 12, 31)
 
     def __init__(self, data, *, user):
-        # A counselor's schedule opens on their own sessions.
-        if not data and user.role == Role.COUNSELOR:
-            data = {"counselor": user.pk}
+        # A counselor's schedule shows their own sessions unless they choose otherwise ("counselor=" for everyone's),
+        # whatever week or view the link names.
+        if "counselor" not in data and "program" not in data and user.role == Role.COUNSELOR:
+            data = data.copy()
+            data["counselor"] = user.pk
         super().__init__(data)
 
     def clean_week(self):

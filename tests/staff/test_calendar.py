@@ -213,3 +213,18 @@ def test_a_days_book_link_opens_the_booking_form_on_that_days_first_free_slot(cl
 
     assert f'name="day" value="{friday}"' in form  # not the next free slot of the week
     assert re.search(r'name="at" value="09:00(:00)?"', form)  # 8:00 is taken by the counselor's group
+
+
+def test_a_counselors_schedule_stays_their_own_for_any_week_unless_they_choose_everyone(client, counselor):
+    GroupSessionFactory(
+        facilitator=counselor, group__facilitator=counselor, group__title="Mine", starts_at=this_week(8, 9)
+    )
+    GroupSessionFactory(group__title="Someone else's", starts_at=this_week(8, 11))
+    client.force_login(counselor)
+    next_week = monday() + datetime.timedelta(days=7)
+
+    own = client.get(f"/schedule/?week={next_week}").content.decode()
+    everyone = client.get(f"/schedule/?week={next_week}&counselor=").content.decode()
+
+    assert 'id="calendar"' in own and "Mine" in own and "Someone else" not in own
+    assert 'id="calendar"' not in everyone and "Someone else" in everyone

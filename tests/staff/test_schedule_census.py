@@ -45,7 +45,8 @@ def test_individual_sessions_hide_names_outside_the_caseload(client, counselor, 
     book_counseling(acting_user=other_counselor, patient=patient, day=monday() + datetime.timedelta(days=8))
     client.force_login(counselor)
 
-    page = client.get(f"/schedule/?week={(monday() + datetime.timedelta(days=7)).isoformat()}").content.decode()
+    week = (monday() + datetime.timedelta(days=7)).isoformat()
+    page = client.get(f"/schedule/?week={week}&counselor=").content.decode()  # everyone's
 
     assert "Individual counseling" in page and "Whitfield" not in page
 
