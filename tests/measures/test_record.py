@@ -45,7 +45,7 @@ def test_a_bam_stores_its_subscales_and_no_total(supervisor, in_care):
     ids=["out of range", "missing", "not a number"],
 )
 def test_a_bad_answer_refuses_the_whole_response(counselor, in_care, answers):
-    with pytest.raises(MeasureError, match="item [149]"):
+    with pytest.raises(MeasureError, match=r"item [149]"):
         measure_record(acting_user=counselor, patient=in_care.patient, instrument="phq9", answers=answers)
 
     assert not MeasureResponse.objects.exists() and not MeasureAnswer.objects.exists()
