@@ -52,7 +52,7 @@ def test_a_schedule_every_zero_days_is_refused(administrator_client):
 
 @pytest.mark.parametrize("url", LISTS)
 def test_front_desk_and_administrators_see_no_measures(client, front_desk, administrator, counselor, in_care, url):
-    response, screen = recorded(counselor, in_care)
+    recorded(counselor, in_care)
     for user in (front_desk, administrator):
         client.force_login(user)
         assert client.get(url).status_code == 403
@@ -69,8 +69,10 @@ def test_answers_cannot_be_changed_or_added_in_the_admin(supervisor_client, coun
     assert viewed.exists()
 
 
-def test_a_counselor_sees_only_their_patients_and_gets_not_found_for_another(client, counselor, other_counselor, in_care):
-    mine, _ = recorded(counselor, in_care)
+def test_a_counselor_sees_only_their_patients_and_gets_not_found_for_another(
+    client, counselor, other_counselor, in_care
+):
+    recorded(counselor, in_care)
     theirs_enrollment = EnrollmentFactory(counselor=other_counselor, patient__primary_counselor=other_counselor)
     theirs, their_screen = recorded(other_counselor, theirs_enrollment)
     client.force_login(counselor)
