@@ -111,6 +111,10 @@ class AuditAction(models.TextChoices):
     NOTE_SAVE = "note.save", "Saved a progress note"
     NOTE_SIGN = "note.sign", "Signed a progress note"
     NOTE_ADDENDUM = "note.addendum", "Added to a signed note"
+    MEASURE_RECORD = "measure.record", "Recorded a measure"
+    SAFETY_ALERT_RAISE = "safety_alert.raise", "Raised a safety alert"
+    SAFETY_ALERT_FOLLOW_UP = "safety_alert.follow_up", "Recorded a safety alert's follow-up"
+    DRUG_SCREEN_RECORD = "drug_screen.record", "Recorded a drug screen"
     DEMO_SEED = "demo.seed", "Loaded the demo data"
 
 

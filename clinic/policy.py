@@ -49,6 +49,10 @@ class Action(enum.StrEnum):
     CANCEL_SESSION = "session.cancel"
     KEEP_ROSTER = "group.keep_roster"
     SEE_GROUPS = "group.see"  # no object: the groups list and a group's page (its roster within the patient scope)
+    # Measurement-based care (measures/policy.py); the object is a patient.
+    SEE_MEASURES = "measure.see"  # scores, answers, drug screens, safety alerts
+    RECORD_MEASURES = "measure.record"  # enter a measure or a drug screen
+    FOLLOW_UP_SAFETY_ALERT = "safety_alert.follow_up"
 
 
 @dataclass(frozen=True)

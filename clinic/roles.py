@@ -27,6 +27,7 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
         programs: view_enrollment view_transition
         clinic_sessions: add_therapygroup change_therapygroup view_therapygroup view_groupmembership
         clinic_sessions: view_therapysession view_reminder
+        measures: add_measureschedule change_measureschedule delete_measureschedule view_measureschedule
     """),
     Role.SUPERVISOR: _perms("""
         patients: view_patient add_patient change_patient
@@ -34,6 +35,7 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
         clinic_sessions: add_therapygroup change_therapygroup view_therapygroup
         clinic_sessions: add_groupmembership change_groupmembership view_groupmembership view_therapysession
         clinic_sessions: add_therapysession view_attendance view_progressnote view_reminder view_absencereview
+        measures: view_measureschedule view_measureresponse view_safetyalert view_drugscreen
     """),
     Role.COUNSELOR: _perms("""
         patients: view_patient change_patient
@@ -41,6 +43,7 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
         clinic_sessions: view_therapygroup
         clinic_sessions: add_groupmembership change_groupmembership view_groupmembership view_therapysession
         clinic_sessions: add_therapysession view_attendance view_progressnote view_reminder view_absencereview
+        measures: view_measureschedule view_measureresponse view_safetyalert view_drugscreen
     """),
     # Front desk: registration, schedules and the delivery log; no attendance or clinical notes.
     Role.FRONT_DESK: _perms("""

@@ -28,6 +28,8 @@ from demo.data import (
 )
 from demo.intake import Intake
 from demo.load import Loader
+from demo.measures import LOADED as MEASURES_LOADED
+from demo.measures import MeasureSeeder, schedules
 from demo.sessions import SessionSeeder
 from patients.models import Patient
 from programs.models import (
@@ -131,6 +133,7 @@ LOADED = [
     ProgressNote,
     NoteAddendum,
     AbsenceReview,
+    *MEASURES_LOADED,
 ]
 
 
@@ -160,6 +163,9 @@ def seed_clinic(*, patients: int, seed: int = 2026, out=None, chunk: int = CHUNK
             loader=loader,
             clinicians=[users["counselor"], users["supervisor"], *counselors[1:]],
         )
+        schedules(programs)
+        measures = MeasureSeeder(rng=random.Random(seed), programs=programs, today=today, loader=loader)
+        measures.alert_for = users["counselor"].pk
         counts = Counter()
         chunks = math.ceil(patients / chunk) if patients else 0
         for n, first in enumerate(range(0, patients, chunk), 1):
@@ -170,6 +176,7 @@ def seed_clinic(*, patients: int, seed: int = 2026, out=None, chunk: int = CHUNK
             transitions = loader.write(Transition, clinic.transitions(planned, enrollments))
             counts.update(patients=len(planned), enrollments=len(enrollments), transitions=len(transitions))
             counts.update(sessions.add(enrollments))
+            counts.update(measures.add(enrollments))
             say(
                 f"Patients: {first + len(planned)}/{patients} (chunk {n} of {chunks}; {loader.rows} rows, "
                 f"{loader.rate():,.0f} rows/s)"
@@ -177,6 +184,7 @@ def seed_clinic(*, patients: int, seed: int = 2026, out=None, chunk: int = CHUNK
         counts.update(sessions.finish())
         say(f"Enrollments: {counts['enrollments']}; transitions: {counts['transitions']}")
         say(f"Groups: {counts['groups']}; roster entries: {counts['memberships']}")
+        say(f"Measures: {counts['measures']}; drug screens: {counts['screens']}")
         audit_record(
             actor=None,
             action=AuditAction.DEMO_SEED,

@@ -43,6 +43,10 @@ STORED = {
     "NOTE_SAVE": "note.save",
     "NOTE_SIGN": "note.sign",
     "NOTE_ADDENDUM": "note.addendum",
+    "MEASURE_RECORD": "measure.record",
+    "SAFETY_ALERT_RAISE": "safety_alert.raise",
+    "SAFETY_ALERT_FOLLOW_UP": "safety_alert.follow_up",
+    "DRUG_SCREEN_RECORD": "drug_screen.record",
     "DEMO_SEED": "demo.seed",
 }
 
