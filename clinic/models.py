@@ -111,6 +111,13 @@ class AuditAction(models.TextChoices):
     NOTE_SAVE = "note.save", "Saved a progress note"
     NOTE_SIGN = "note.sign", "Signed a progress note"
     NOTE_ADDENDUM = "note.addendum", "Added to a signed note"
+    PLAN_START = "plan.start", "Started a treatment plan"
+    PLAN_CHANGE = "plan.change", "Changed a draft treatment plan"
+    PLAN_SIGN = "plan.sign", "Signed a treatment plan"
+    PLAN_COSIGN = "plan.cosign", "Co-signed a treatment plan"
+    PLAN_REVIEW = "plan.review", "Started a treatment plan review"
+    PLAN_CARRY_OVER = "plan.carry_over", "Carried a treatment plan over to a new program"
+    NOTE_LINK_OBJECTIVES = "note.link_objectives", "Linked a note to plan objectives"
     DEMO_SEED = "demo.seed", "Loaded the demo data"
 
 

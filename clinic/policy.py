@@ -49,6 +49,10 @@ class Action(enum.StrEnum):
     CANCEL_SESSION = "session.cancel"
     KEEP_ROSTER = "group.keep_roster"
     SEE_GROUPS = "group.see"  # no object: the groups list and a group's page (its roster within the patient scope)
+    # Treatment plans (plans/policy.py); the object is the plan's patient.
+    SEE_PLAN = "plan.see"
+    WRITE_PLAN = "plan.write"  # start, draft, sign, review
+    COSIGN_PLAN = "plan.cosign"  # no object: a clinical supervisor's co-signature
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "patients",
     "programs",
     "sessions.apps.SessionsConfig",
+    "plans",
     "staff",
     "demo",
 ]
