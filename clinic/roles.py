@@ -34,6 +34,7 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
         clinic_sessions: add_therapygroup change_therapygroup view_therapygroup
         clinic_sessions: add_groupmembership change_groupmembership view_groupmembership view_therapysession
         clinic_sessions: add_therapysession view_attendance view_progressnote view_reminder view_absencereview
+        plans: view_treatmentplan
     """),
     Role.COUNSELOR: _perms("""
         patients: view_patient change_patient
@@ -41,6 +42,7 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
         clinic_sessions: view_therapygroup
         clinic_sessions: add_groupmembership change_groupmembership view_groupmembership view_therapysession
         clinic_sessions: add_therapysession view_attendance view_progressnote view_reminder view_absencereview
+        plans: view_treatmentplan
     """),
     # Front desk: registration, schedules and the delivery log; no attendance or clinical notes.
     Role.FRONT_DESK: _perms("""
