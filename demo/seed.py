@@ -28,8 +28,10 @@ from demo.data import (
 )
 from demo.intake import Intake
 from demo.load import Loader
+from demo.plans import PlanSeeder
 from demo.sessions import SessionSeeder
 from patients.models import Patient
+from plans.models import DeferredDimension, Goal, Intervention, Objective, Problem, TreatmentPlan
 from programs.models import (
     Approach,
     Enrollment,
@@ -131,6 +133,12 @@ LOADED = [
     ProgressNote,
     NoteAddendum,
     AbsenceReview,
+    TreatmentPlan,
+    Problem,
+    Goal,
+    Objective,
+    Intervention,
+    DeferredDimension,
 ]
 
 
@@ -160,6 +168,7 @@ def seed_clinic(*, patients: int, seed: int = 2026, out=None, chunk: int = CHUNK
             loader=loader,
             clinicians=[users["counselor"], users["supervisor"], *counselors[1:]],
         )
+        plans = PlanSeeder(rng=rng, today=today, loader=loader, fallback_signer=users["counselor"])
         counts = Counter()
         chunks = math.ceil(patients / chunk) if patients else 0
         for n, first in enumerate(range(0, patients, chunk), 1):
@@ -170,6 +179,7 @@ def seed_clinic(*, patients: int, seed: int = 2026, out=None, chunk: int = CHUNK
             transitions = loader.write(Transition, clinic.transitions(planned, enrollments))
             counts.update(patients=len(planned), enrollments=len(enrollments), transitions=len(transitions))
             counts.update(sessions.add(enrollments))
+            counts.update(plans.add(enrollments))
             say(
                 f"Patients: {first + len(planned)}/{patients} (chunk {n} of {chunks}; {loader.rows} rows, "
                 f"{loader.rate():,.0f} rows/s)"
@@ -177,6 +187,7 @@ def seed_clinic(*, patients: int, seed: int = 2026, out=None, chunk: int = CHUNK
         counts.update(sessions.finish())
         say(f"Enrollments: {counts['enrollments']}; transitions: {counts['transitions']}")
         say(f"Groups: {counts['groups']}; roster entries: {counts['memberships']}")
+        say(f"Treatment plans: {counts['plans']} versions, {counts['signed_plans']} signed")
         audit_record(
             actor=None,
             action=AuditAction.DEMO_SEED,
