@@ -64,8 +64,9 @@ DRAFT_SHARE = 0.4  # of enrollments still within their first-plan deadline, plan
 
 
 class PlanSeeder:
-    def __init__(self, *, rng: random.Random, today: datetime.date, loader: Loader, fallback_signer):
+    def __init__(self, *, rng: random.Random, today: datetime.date, loader: Loader, fallback_signer, cosigner):
         self.rng, self.today, self.loader, self.fallback = rng, today, loader, fallback_signer
+        self.cosigner = cosigner  # where the program asks for a co-signature: the next day, or still pending today
 
     def _versions(self, enrollment) -> list[tuple[datetime.date, bool]]:
         """(created on, signed) for each version: the first plan within the deadline, then one per review interval
@@ -104,6 +105,10 @@ class PlanSeeder:
                     plan.signed_at = local_start(created_on, datetime.time(15, self.rng.randint(0, 59)))
                     plan.patient_agreed_on = created_on
                     plan.agreement_method = self.rng.choice(AgreementMethod.values)
+                    cosigned_on = created_on + datetime.timedelta(days=1)
+                    if enrollment.program.plan_needs_cosign and cosigned_on <= self.today:
+                        plan.cosigned_by_id = self.cosigner.pk
+                        plan.cosigned_at = local_start(cosigned_on, datetime.time(9, self.rng.randint(0, 59)))
                 plans.append(plan)
                 parts.append((plan, enrollment, version))
         self.loader.reserve(TreatmentPlan, plans)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.audit import AuditAction, audit_record
+from clinic.levels import RESIDENTIAL_LEVELS
 from clinic.models import Role, User
 from demo.data import (
     APPROACHES,
@@ -114,6 +115,7 @@ def _programs() -> dict[str, Program]:
                 max_unexcused_absences=spec.max_absences,
                 reminder_lead_hours=spec.reminder_lead_hours,
                 description=spec.description,
+                plan_needs_cosign=spec.level in RESIDENTIAL_LEVELS,  # residential plans: a supervisor co-signs
             ),
         )
         if created:
@@ -168,7 +170,9 @@ def seed_clinic(*, patients: int, seed: int = 2026, out=None, chunk: int = CHUNK
             loader=loader,
             clinicians=[users["counselor"], users["supervisor"], *counselors[1:]],
         )
-        plans = PlanSeeder(rng=rng, today=today, loader=loader, fallback_signer=users["counselor"])
+        plans = PlanSeeder(
+            rng=rng, today=today, loader=loader, fallback_signer=users["counselor"], cosigner=users["supervisor"]
+        )
         counts = Counter()
         chunks = math.ceil(patients / chunk) if patients else 0
         for n, first in enumerate(range(0, patients, chunk), 1):

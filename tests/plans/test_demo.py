@@ -17,6 +17,9 @@ def _check_demo_plans():
     assert len(with_signed) > 0.6 * len(active)
     assert all(not unaddressed_dimensions(plan) and plan.problems.exists() for plan in signed)
     assert TreatmentPlan.objects.filter(version__gt=1, previous__isnull=False).exists()
+    cosigned = TreatmentPlan.objects.filter(cosigned_by__isnull=False)
+    assert cosigned.exists()
+    assert not cosigned.filter(enrollment__program__plan_needs_cosign=False).exists()
     due = [d for d in deadlines(active).values() if d.kind == "review"]
     assert any(d.overdue for d in due)
     assert any(not d.overdue for d in due)
