@@ -131,7 +131,9 @@ class TreatmentPlan(models.Model):
     def save(self, *args, **kwargs):
         # The one change a signed plan takes is its co-signature (plan_cosign saves only those two fields).
         cosigning = set(kwargs.get("update_fields") or ()) == {"cosigned_by", "cosigned_at"}
-        if not cosigning and self._stored_signed():
+        if self._stored_signed() and not (
+            cosigning and TreatmentPlan.objects.filter(pk=self.pk, cosigned_at__isnull=True).exists()
+        ):
             raise SignedPlanError()
         super().save(*args, **kwargs)
 

@@ -22,6 +22,17 @@ def test_the_model_layer_refuses_to_change_a_signed_plan(signed):
     assert TreatmentPlan.objects.get().agreement_method == "paper"
 
 
+def test_the_model_layer_takes_one_cosignature_and_nothing_else(supervisor, signed):
+    signed.cosigned_by, signed.cosigned_at = supervisor, timezone.now()
+    signed.save(update_fields=["cosigned_by", "cosigned_at"])
+    with pytest.raises(SignedPlanError):
+        signed.save(update_fields=["cosigned_by", "cosigned_at"])
+    signed.agreement_method = "verbal"
+    with pytest.raises(SignedPlanError):
+        signed.save(update_fields=["agreement_method", "cosigned_by", "cosigned_at"])
+    assert TreatmentPlan.objects.get().agreement_method == "paper"
+
+
 def test_the_model_layer_refuses_to_change_a_signed_plans_parts(signed):
     problem = signed.problems.first()
     problem.description = "changed"
