@@ -43,6 +43,13 @@ STORED = {
     "NOTE_SAVE": "note.save",
     "NOTE_SIGN": "note.sign",
     "NOTE_ADDENDUM": "note.addendum",
+    "PLAN_START": "plan.start",
+    "PLAN_CHANGE": "plan.change",
+    "PLAN_SIGN": "plan.sign",
+    "PLAN_COSIGN": "plan.cosign",
+    "PLAN_REVIEW": "plan.review",
+    "PLAN_CARRY_OVER": "plan.carry_over",
+    "NOTE_LINK_OBJECTIVES": "note.link_objectives",
     "DEMO_SEED": "demo.seed",
 }
 
