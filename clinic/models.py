@@ -115,6 +115,13 @@ class AuditAction(models.TextChoices):
     SAFETY_ALERT_RAISE = "safety_alert.raise", "Raised a safety alert"
     SAFETY_ALERT_FOLLOW_UP = "safety_alert.follow_up", "Recorded a safety alert's follow-up"
     DRUG_SCREEN_RECORD = "drug_screen.record", "Recorded a drug screen"
+    PLAN_START = "plan.start", "Started a treatment plan"
+    PLAN_CHANGE = "plan.change", "Changed a draft treatment plan"
+    PLAN_SIGN = "plan.sign", "Signed a treatment plan"
+    PLAN_COSIGN = "plan.cosign", "Co-signed a treatment plan"
+    PLAN_REVIEW = "plan.review", "Started a treatment plan review"
+    PLAN_CARRY_OVER = "plan.carry_over", "Carried a treatment plan over to a new program"
+    NOTE_LINK_OBJECTIVES = "note.link_objectives", "Linked a note to plan objectives"
     DEMO_SEED = "demo.seed", "Loaded the demo data"
 
 

@@ -53,6 +53,10 @@ class Action(enum.StrEnum):
     SEE_MEASURES = "measure.see"  # scores, answers, drug screens, safety alerts
     RECORD_MEASURES = "measure.record"  # enter a measure or a drug screen
     FOLLOW_UP_SAFETY_ALERT = "safety_alert.follow_up"
+    # Treatment plans (plans/policy.py); the object is the plan's patient.
+    SEE_PLAN = "plan.see"
+    WRITE_PLAN = "plan.write"  # start, draft, sign, review
+    COSIGN_PLAN = "plan.cosign"  # no object: a clinical supervisor's co-signature
 
 
 @dataclass(frozen=True)

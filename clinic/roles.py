@@ -36,6 +36,7 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
         clinic_sessions: add_groupmembership change_groupmembership view_groupmembership view_therapysession
         clinic_sessions: add_therapysession view_attendance view_progressnote view_reminder view_absencereview
         measures: view_measureschedule view_measureresponse view_safetyalert view_drugscreen
+        plans: view_treatmentplan
     """),
     Role.COUNSELOR: _perms("""
         patients: view_patient change_patient
@@ -44,6 +45,7 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
         clinic_sessions: add_groupmembership change_groupmembership view_groupmembership view_therapysession
         clinic_sessions: add_therapysession view_attendance view_progressnote view_reminder view_absencereview
         measures: view_measureschedule view_measureresponse view_safetyalert view_drugscreen
+        plans: view_treatmentplan
     """),
     # Front desk: registration, schedules and the delivery log; no attendance or clinical notes.
     Role.FRONT_DESK: _perms("""

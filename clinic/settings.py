@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "programs",
     "sessions.apps.SessionsConfig",
     "measures",
+    "plans",
     "staff",
     "demo",
 ]

@@ -5,8 +5,9 @@ on from the table's largest), so that the rows of one chunk can point at each ot
 on PostgreSQL streams them with `COPY ... FROM STDIN` (psycopg 3's `cursor.copy`), which skips the SQL parsing and
 the per-row round trips of INSERT. Check constraints and unique indexes are checked row by row as always; foreign
 keys are dropped for the load and added back at the end, which checks every row in one pass; the project's
-triggers only refuse UPDATE and DELETE, so COPY goes through them unchanged. At the end `finish` also moves each
-table's sequence past the keys used and analyzes the tables.
+triggers refuse UPDATE and DELETE, and a part added to a signed treatment plan, so the seed writes a plan's parts
+before the plan itself (its keys reserved first), and COPY goes through them unchanged. At the end `finish` also
+moves each table's sequence past the keys used and analyzes the tables.
 """
 
 import time
@@ -101,11 +102,18 @@ class Loader:
             obj.pk = key
         self.next_id[model] = first + len(objs)
 
+    def reserve(self, model, objs: list) -> list:
+        """Give the instances their primary keys now, to write them later: rows written first can point at them
+        (the foreign keys are checked at the end)."""
+        self._assign_keys(model, objs)
+        return objs
+
     def write(self, model, objs: list) -> list:
-        """Insert the instances, which get their primary keys; returns them."""
+        """Insert the instances, which get their primary keys (unless `reserve` gave them); returns them."""
         if not objs:
             return objs
-        self._assign_keys(model, objs)
+        if objs[0].pk is None:
+            self._assign_keys(model, objs)
         if self.postgres:
             self._copy(model, objs)
         else:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.audit import AuditAction, audit_record
+from clinic.levels import RESIDENTIAL_LEVELS
 from clinic.models import Role, User
 from demo.data import (
     APPROACHES,
@@ -30,8 +31,10 @@ from demo.intake import Intake
 from demo.load import Loader
 from demo.measures import LOADED as MEASURES_LOADED
 from demo.measures import MeasureSeeder, schedules
+from demo.plans import PlanSeeder
 from demo.sessions import SessionSeeder
 from patients.models import Patient
+from plans.models import DeferredDimension, Goal, Intervention, Objective, Problem, TreatmentPlan
 from programs.models import (
     Approach,
     Enrollment,
@@ -114,6 +117,7 @@ def _programs() -> dict[str, Program]:
                 max_unexcused_absences=spec.max_absences,
                 reminder_lead_hours=spec.reminder_lead_hours,
                 description=spec.description,
+                plan_needs_cosign=spec.level in RESIDENTIAL_LEVELS,  # residential plans: a supervisor co-signs
             ),
         )
         if created:
@@ -134,6 +138,12 @@ LOADED = [
     NoteAddendum,
     AbsenceReview,
     *MEASURES_LOADED,
+    TreatmentPlan,
+    Problem,
+    Goal,
+    Objective,
+    Intervention,
+    DeferredDimension,
 ]
 
 
@@ -166,6 +176,9 @@ def seed_clinic(*, patients: int, seed: int = 2026, out=None, chunk: int = CHUNK
         schedules(programs)
         measures = MeasureSeeder(rng=random.Random(seed), programs=programs, today=today, loader=loader)
         measures.alert_for = users["counselor"].pk
+        plans = PlanSeeder(
+            rng=rng, today=today, loader=loader, fallback_signer=users["counselor"], cosigner=users["supervisor"]
+        )
         counts = Counter()
         chunks = math.ceil(patients / chunk) if patients else 0
         for n, first in enumerate(range(0, patients, chunk), 1):
@@ -177,6 +190,7 @@ def seed_clinic(*, patients: int, seed: int = 2026, out=None, chunk: int = CHUNK
             counts.update(patients=len(planned), enrollments=len(enrollments), transitions=len(transitions))
             counts.update(sessions.add(enrollments))
             counts.update(measures.add(enrollments))
+            counts.update(plans.add(enrollments))
             say(
                 f"Patients: {first + len(planned)}/{patients} (chunk {n} of {chunks}; {loader.rows} rows, "
                 f"{loader.rate():,.0f} rows/s)"
@@ -185,6 +199,7 @@ def seed_clinic(*, patients: int, seed: int = 2026, out=None, chunk: int = CHUNK
         say(f"Enrollments: {counts['enrollments']}; transitions: {counts['transitions']}")
         say(f"Groups: {counts['groups']}; roster entries: {counts['memberships']}")
         say(f"Measures: {counts['measures']}; drug screens: {counts['screens']}")
+        say(f"Treatment plans: {counts['plans']} versions, {counts['signed_plans']} signed")
         audit_record(
             actor=None,
             action=AuditAction.DEMO_SEED,

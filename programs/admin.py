@@ -44,6 +44,9 @@ class ProgramForm(forms.ModelForm):
             "max_length_of_stay_days",
             "max_unexcused_absences",
             "reminder_lead_hours",
+            "plan_due_days",
+            "plan_review_days",
+            "plan_needs_cosign",
         ]
         field_classes = {"reminder_lead_hours": LeadHoursField}
         help_texts = {
@@ -77,6 +80,7 @@ class ProgramAdmin(ClinicAdminMixin, admin.ModelAdmin):
             },
         ),
         ("Attendance and reminders", {"fields": ["max_unexcused_absences", "reminder_lead_hours"]}),
+        ("Treatment plans", {"fields": [("plan_due_days", "plan_review_days"), "plan_needs_cosign"]}),
     ]
 
     def get_queryset(self, request):

@@ -20,6 +20,18 @@ def default_reminder_lead_hours() -> list[int]:
     return [24, 2]
 
 
+def default_plan_days(level: str) -> tuple[int, int]:
+    """(days after admission by which the first treatment plan is signed, days between plan reviews) for a level
+    of care, where the program leaves them blank: residential and inpatient care plan fast and review often, IOP
+    and partial hospitalization weekly and monthly, outpatient and aftercare slower."""
+    rank = levels.rank(level)
+    if rank >= levels.rank(LevelOfCare.CLINICALLY_MANAGED_LOW_INTENSITY):
+        return 3, 14
+    if rank >= levels.rank(LevelOfCare.INTENSIVE_OUTPATIENT):
+        return 7, 30
+    return 14, 90
+
+
 class Approach(models.Model):
     """A treatment approach a program follows: 12-step facilitation, faith-based, CBT, ..."""
 
@@ -70,6 +82,25 @@ class Program(models.Model):
         blank=True,
         help_text="How many hours before each session patients get a reminder email (none for residential care).",
     )
+    plan_due_days = models.PositiveSmallIntegerField(
+        "first plan due (days after admission)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Leave blank for the level of care's default (residential 3, IOP and PHP 7, outpatient 14).",
+    )
+    plan_review_days = models.PositiveSmallIntegerField(
+        "plan review interval (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Leave blank for the level of care's default (residential 14, IOP and PHP 30, outpatient 90).",
+    )
+    plan_needs_cosign = models.BooleanField(
+        "plans need a supervisor's co-signature",
+        default=False,
+        help_text="Counselors' signed treatment plans are co-signed by a clinical supervisor.",
+    )
     is_active = models.BooleanField("active", default=True, help_text="Inactive programs take no new admissions.")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -77,6 +108,13 @@ class Program(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(capacity__gte=1), name="program_capacity_at_least_1"),
+            models.CheckConstraint(
+                condition=Q(plan_due_days__isnull=True) | Q(plan_due_days__gte=1), name="program_plan_due_days_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(plan_review_days__isnull=True) | Q(plan_review_days__gte=1),
+                name="program_plan_review_days_positive",
+            ),
             models.CheckConstraint(condition=Q(level_of_care__in=LevelOfCare.values), name="program_level_valid"),
             models.CheckConstraint(
                 condition=Q(min_weekly_hours__isnull=True)
@@ -110,6 +148,15 @@ class Program(models.Model):
         if self.min_weekly_hours is not None:
             return self.min_weekly_hours
         return levels.facts(self.level_of_care).min_weekly_hours
+
+    @property
+    def plan_due_days_in_force(self) -> int:
+        """Days after admission by which the first plan is signed: the program's own, else its level's default."""
+        return self.plan_due_days or default_plan_days(self.level_of_care)[0]
+
+    @property
+    def plan_review_days_in_force(self) -> int:
+        return self.plan_review_days or default_plan_days(self.level_of_care)[1]
 
     @property
     def weekly_hours_max(self) -> Decimal | None:

@@ -47,6 +47,13 @@ STORED = {
     "SAFETY_ALERT_RAISE": "safety_alert.raise",
     "SAFETY_ALERT_FOLLOW_UP": "safety_alert.follow_up",
     "DRUG_SCREEN_RECORD": "drug_screen.record",
+    "PLAN_START": "plan.start",
+    "PLAN_CHANGE": "plan.change",
+    "PLAN_SIGN": "plan.sign",
+    "PLAN_COSIGN": "plan.cosign",
+    "PLAN_REVIEW": "plan.review",
+    "PLAN_CARRY_OVER": "plan.carry_over",
+    "NOTE_LINK_OBJECTIVES": "note.link_objectives",
     "DEMO_SEED": "demo.seed",
 }
 

@@ -1,0 +1,155 @@
+"""Demo treatment plans: most patients in care have a signed plan, reviewed on their program's schedule; a few
+reviews are overdue, a few first plans still drafts. Rows go in through the Loader a chunk at a time.
+
+The database refuses a part added to a signed plan, so a chunk's plans get their keys first, their parts are
+written, and the plans, signed, last (the foreign keys are checked once the load ends).
+"""
+
+import datetime
+import itertools
+import random
+
+from clinic.clock import local_start
+from demo.load import Loader
+from plans.models import (
+    DIMENSION_FIELDS,
+    MUST_ADDRESS_FROM,
+    AgreementMethod,
+    DeferredDimension,
+    Goal,
+    Intervention,
+    Objective,
+    ObjectiveStatus,
+    PlanStatus,
+    Problem,
+    TreatmentPlan,
+)
+from programs.models import EnrollmentStatus
+
+PROBLEMS = {
+    1: "Withdrawal symptoms (sleep, anxiety) in the first weeks of abstinence.",
+    2: "Untreated hypertension and poor sleep; no primary care provider.",
+    3: "Depressed mood and anxiety that the patient links to use; PHQ-9 in the moderate range at intake.",
+    4: "Ambivalent about stopping use entirely; attends because of a court mandate.",
+    5: "Repeated return to use within weeks of earlier treatment; few coping skills for cravings.",
+    6: "Lives with a partner who uses; unemployed; few sober supports.",
+}
+GOALS = [
+    "I want to stay clean so I can get my kids back.",
+    "I want to feel like myself again.",
+    "I don't want to end up in the hospital again.",
+    "I want to keep my job.",
+    "I want to live somewhere safe and sober.",
+    "I want to handle stress without using.",
+]
+OBJECTIVES = [
+    "Attend at least 3 group sessions a week for the next 4 weeks.",
+    "Name 3 personal triggers and a coping skill for each by the target date.",
+    "Call a sober support at least twice a week, logged in a diary.",
+    "Attend one mutual-help meeting a week and report on it in individual session.",
+    "Complete a primary care appointment and bring the summary to the counselor.",
+]
+INTERVENTIONS = [
+    ("Process group", "3 times a week", "counselor"),
+    ("Individual counseling (CBT for relapse prevention)", "weekly", "counselor"),
+    ("Medication management review", "every 2 weeks", "psychiatric nurse practitioner"),
+    ("Family session", "monthly", "counselor"),
+]
+DEFER_REASONS = [
+    "Psychiatric evaluation scheduled; addressed at the first review.",
+    "Patient asked to focus on withdrawal and housing first; revisited at the review.",
+]
+OVERDUE_SHARE = 0.12  # reviews left undone, for the dashboards to show
+DRAFT_SHARE = 0.4  # of enrollments still within their first-plan deadline, plans left as drafts
+
+
+class PlanSeeder:
+    def __init__(self, *, rng: random.Random, today: datetime.date, loader: Loader, fallback_signer, cosigner):
+        self.rng, self.today, self.loader, self.fallback = rng, today, loader, fallback_signer
+        self.cosigner = cosigner  # where the program asks for a co-signature: the next day, or still pending today
+
+    def _versions(self, enrollment) -> list[tuple[datetime.date, bool]]:
+        """(created on, signed) for each version: the first plan within the deadline, then one per review interval
+        while the reviews were done on time."""
+        program = enrollment.program
+        due, interval = program.plan_due_days_in_force, program.plan_review_days_in_force
+        first = enrollment.admitted_on + datetime.timedelta(days=self.rng.randint(0, max(due - 1, 0)))
+        if first > self.today or (
+            self.today < enrollment.admitted_on + datetime.timedelta(days=due) and self.rng.random() < DRAFT_SHARE
+        ):
+            return [(min(first, self.today), False)]
+        versions = [(first, True)]
+        while versions[-1][0] + datetime.timedelta(days=interval) <= self.today:
+            if self.rng.random() < OVERDUE_SHARE:
+                break  # this review was not done: overdue
+            versions.append((versions[-1][0] + datetime.timedelta(days=interval - self.rng.randint(0, 3)), True))
+        return versions
+
+    def add(self, enrollments) -> dict[str, int]:
+        plans, parts = [], []
+        for enrollment in enrollments:
+            if enrollment.status != EnrollmentStatus.ACTIVE:
+                continue
+            signer_id = enrollment.counselor_id or self.fallback.pk
+            for version, (created_on, signed) in enumerate(self._versions(enrollment), 1):
+                plan = TreatmentPlan(
+                    enrollment_id=enrollment.pk,
+                    version=version,
+                    status=PlanStatus.DRAFT,
+                    created_on=created_on,
+                    created_by_id=signer_id,
+                )
+                if signed:
+                    plan.status = PlanStatus.SIGNED
+                    plan.signed_by_id = plan.agreement_recorded_by_id = signer_id
+                    plan.signed_at = local_start(created_on, datetime.time(15, self.rng.randint(0, 59)))
+                    plan.patient_agreed_on = created_on
+                    plan.agreement_method = self.rng.choice(AgreementMethod.values)
+                    cosigned_on = created_on + datetime.timedelta(days=1)
+                    if enrollment.program.plan_needs_cosign and cosigned_on <= self.today:
+                        plan.cosigned_by_id = self.cosigner.pk
+                        plan.cosigned_at = local_start(cosigned_on, datetime.time(9, self.rng.randint(0, 59)))
+                plans.append(plan)
+                parts.append((plan, enrollment, version))
+        self.loader.reserve(TreatmentPlan, plans)
+        for earlier, later in itertools.pairwise(plans):
+            if later.version > 1:
+                later.previous_id = earlier.pk
+        counts = self._parts(parts)
+        self.loader.write(TreatmentPlan, plans)
+        signed = sum(plan.status == PlanStatus.SIGNED for plan in plans)
+        return {"plans": len(plans), "signed_plans": signed, **counts}
+
+    def _parts(self, parts) -> dict[str, int]:
+        problems, deferred, interventions, goals_for = [], [], [], []
+        for plan, enrollment, version in parts:
+            patient = enrollment.patient
+            ratings = {dim: getattr(patient, field) or 0 for dim, field in DIMENSION_FIELDS.items()}
+            must = [dim for dim, rating in ratings.items() if rating >= MUST_ADDRESS_FROM]
+            chosen = must or [max(ratings, key=lambda dim: (ratings[dim], dim == 5))]
+            for n, dim in enumerate(chosen):
+                if n and self.rng.random() < 0.15:
+                    deferred.append(
+                        DeferredDimension(plan_id=plan.pk, dimension=dim, reason=self.rng.choice(DEFER_REASONS))
+                    )
+                    continue
+                problem = Problem(plan_id=plan.pk, dimension=dim, severity=ratings[dim], description=PROBLEMS[dim])
+                problems.append(problem)
+                goals_for.append((problem, plan, version))
+            for what, how_often, who in self.rng.sample(INTERVENTIONS, 2):
+                interventions.append(Intervention(plan_id=plan.pk, what=what, frequency=how_often, who_role=who))
+        self.loader.write(Problem, problems)
+        goals = [Goal(problem_id=problem.pk, text=self.rng.choice(GOALS)) for problem, _, _ in goals_for]
+        self.loader.write(Goal, goals)
+        objectives = []
+        for goal, (_, plan, version) in zip(goals, goals_for, strict=True):
+            for text in self.rng.sample(OBJECTIVES, 2):
+                status = ObjectiveStatus.OPEN
+                if version > 1 and self.rng.random() < 0.3:
+                    status = self.rng.choice([ObjectiveStatus.MET, ObjectiveStatus.REVISED])
+                target = plan.created_on + datetime.timedelta(days=self.rng.randint(14, 60))
+                objectives.append(Objective(goal_id=goal.pk, text=text, target_date=target, status=status))
+        self.loader.write(Objective, objectives)
+        self.loader.write(Intervention, interventions)
+        self.loader.write(DeferredDimension, deferred)
+        return {"plan_problems": len(problems), "plan_objectives": len(objectives)}

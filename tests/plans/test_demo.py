@@ -1,0 +1,38 @@
+"""The demo's plans: most patients in care have a signed plan that keeps the signing rule; some reviews are overdue;
+the signed plans are whole (parts written before signing, which the PostgreSQL triggers require)."""
+
+import pytest
+
+from demo.seed import seed_clinic
+from plans.models import PlanStatus, TreatmentPlan
+from plans.selectors import deadlines
+from plans.services import unaddressed_dimensions
+from programs.models import Enrollment, EnrollmentStatus
+
+
+def _check_demo_plans():
+    active = list(Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE).select_related("program", "patient"))
+    signed = TreatmentPlan.objects.filter(status=PlanStatus.SIGNED).select_related("enrollment__patient")
+    with_signed = {plan.enrollment_id for plan in signed}
+    assert len(with_signed) > 0.6 * len(active)
+    assert all(not unaddressed_dimensions(plan) and plan.problems.exists() for plan in signed)
+    assert TreatmentPlan.objects.filter(version__gt=1, previous__isnull=False).exists()
+    cosigned = TreatmentPlan.objects.filter(cosigned_by__isnull=False)
+    assert cosigned.exists()
+    assert not cosigned.filter(enrollment__program__plan_needs_cosign=False).exists()
+    due = [d for d in deadlines(active).values() if d.kind == "review"]
+    assert any(d.overdue for d in due)
+    assert any(not d.overdue for d in due)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_signed_plans_and_overdue_reviews():
+    seed_clinic(patients=120, chunk=50)
+    _check_demo_plans()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_demo_plans_load_on_postgresql_past_the_triggers():
+    seed_clinic(patients=120, chunk=50)
+    _check_demo_plans()
