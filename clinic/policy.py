@@ -177,20 +177,26 @@ def visible_patient_ids(user) -> QuerySet:
     return patients_visible_to(user).values("pk")
 
 
-@rule(Action.SEE_PATIENT, message=OutOfScopeError.default_message, code="out_of_scope", error=OutOfScopeError)
-def _sees_patient(user, patient) -> bool:
+def _in_scope(user, patient) -> bool:
     return patient_visible_to(user, patient)
 
 
-@rule(Action.CHANGE_PATIENT, message=OutOfScopeError.default_message, code="out_of_scope", error=OutOfScopeError)
-def _changes_patient(user, patient) -> bool:
-    return patient_visible_to(user, patient)
+def scope_rule(name: Action, *, requires: tuple[Action, ...] = (), doing: str = "do this") -> None:
+    """Register `name` as a patient-scope rule: it holds for the patients the user may see (once `requires` holds),
+    and its refusal is the out-of-scope one, which says nothing of whether the patient exists."""
+    rule(
+        name,
+        message=OutOfScopeError.default_message,
+        code="out_of_scope",
+        error=OutOfScopeError,
+        requires=requires,
+        doing=doing,
+    )(_in_scope)
 
 
-@rule(Action.BOOK_SESSION, message=OutOfScopeError.default_message, code="out_of_scope", error=OutOfScopeError)
-def _books_for(user, patient) -> bool:
-    """Any role books sessions (front desk included), for the patients it may see."""
-    return patient_visible_to(user, patient)
+scope_rule(Action.SEE_PATIENT)
+scope_rule(Action.CHANGE_PATIENT)
+scope_rule(Action.BOOK_SESSION)  # any role books sessions (front desk included), for the patients it may see
 
 
 # --- Rules of the user's role alone ------------------------------------------------------------------------------

@@ -1,33 +1,11 @@
 """Who sees, writes and co-signs treatment plans: clinicians only (front desk and administrators none); a counselor
 for the patients in their scope, a supervisor for every patient. Registered with `clinic.policy` on import."""
 
-from clinic.errors import OutOfScopeError
 from clinic.models import Role
-from clinic.policy import Action, patient_visible_to, rule
+from clinic.policy import Action, rule, scope_rule
 
-
-@rule(
-    Action.SEE_PLAN,
-    message=OutOfScopeError.default_message,
-    code="out_of_scope",
-    error=OutOfScopeError,
-    requires=(Action.CLINICAL_WORK,),
-    doing="see treatment plans",
-)
-def _sees_plan(user, patient) -> bool:
-    return patient_visible_to(user, patient)
-
-
-@rule(
-    Action.WRITE_PLAN,
-    message=OutOfScopeError.default_message,
-    code="out_of_scope",
-    error=OutOfScopeError,
-    requires=(Action.CLINICAL_WORK,),
-    doing="write treatment plans",
-)
-def _writes_plan(user, patient) -> bool:
-    return patient_visible_to(user, patient)
+scope_rule(Action.SEE_PLAN, requires=(Action.CLINICAL_WORK,), doing="see treatment plans")
+scope_rule(Action.WRITE_PLAN, requires=(Action.CLINICAL_WORK,), doing="write treatment plans")
 
 
 @rule(Action.COSIGN_PLAN, message="Only a clinical supervisor co-signs treatment plans.", code="not_supervisor")
