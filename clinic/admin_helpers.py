@@ -15,19 +15,6 @@ from clinic.errors import DomainError
 from clinic.policy import Action
 
 
-def sees_every_patient(user) -> bool:
-    return policy.allows(user, Action.SEE_ALL_PATIENTS)
-
-
-def only_visible_patients(queryset, user, lookup: str = "patient"):
-    """The rows of `queryset` whose patient (at `lookup`, e.g. "attendance__patient") the user may see. A user who
-    sees every patient gets the queryset as it is: `patient IN (every patient)` filters nothing, yet makes
-    PostgreSQL join every row to the patients before it can count or sort."""
-    if sees_every_patient(user):
-        return queryset
-    return queryset.filter(**{f"{lookup}__in": policy.visible_patient_ids(user)})
-
-
 def patient_id_at(obj, lookup: str) -> int | None:
     """The id of the patient `lookup` ("patient", "attendance__patient", "pk" for a patient) leads to from `obj`,
     read from the loaded objects: the last hop reads the foreign key's id, so no query is made."""
@@ -78,7 +65,7 @@ class ClinicAdminMixin:
         return CheckedChangeList
 
     def lists_a_caseload(self, request) -> bool:
-        return self.list_scoped_to_caseload and not sees_every_patient(request.user)
+        return self.list_scoped_to_caseload and not policy.sees_every_patient(request.user)
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         at_once = self.lists_a_caseload(request)

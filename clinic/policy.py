@@ -177,6 +177,28 @@ def visible_patient_ids(user) -> QuerySet:
     return patients_visible_to(user).values("pk")
 
 
+def sees_every_patient(user) -> bool:
+    """Is the user's scope every patient (a supervisor, front desk, an administrator)?"""
+    return allows(user, Action.SEE_ALL_PATIENTS)
+
+
+def in_scope(queryset: QuerySet, user, lookup: str = "patient") -> QuerySet:
+    """The rows of `queryset` whose patient (at `lookup`, e.g. "attendance__patient") the user may see. A user who
+    sees every patient gets the queryset as it is: `patient IN (every patient)` filters nothing, yet makes
+    PostgreSQL join every row to the patients before it can count or sort."""
+    if sees_every_patient(user):
+        return queryset
+    return queryset.filter(**{f"{lookup}__in": visible_patient_ids(user)})
+
+
+def visible_among(user, patient_ids) -> set[int]:
+    """Those of `patient_ids` the user may see: one query, none when the user sees every patient."""
+    patient_ids = set(patient_ids)
+    if not patient_ids or sees_every_patient(user):
+        return patient_ids
+    return set(patients_visible_to(user).filter(pk__in=patient_ids).values_list("pk", flat=True))
+
+
 def _in_scope(user, patient) -> bool:
     return patient_visible_to(user, patient)
 

@@ -26,9 +26,7 @@ def _scoped(queryset: QuerySet, user, lookup: str = "patient") -> QuerySet:
     """Rows whose patient the user may see; none for a user who sees no clinical content."""
     if not _clinician(user):
         return queryset.none()
-    if policy.allows(user, Action.SEE_ALL_PATIENTS):
-        return queryset
-    return queryset.filter(**{f"{lookup}__in": policy.visible_patient_ids(user)})
+    return policy.in_scope(queryset, user, lookup)
 
 
 def score_history(*, patient, instrument: str, limit: int = HISTORY_LIMIT) -> list[MeasureResponse]:

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.http import Http404
 
 from clinic import policy
-from clinic.admin_helpers import ClinicAdminMixin, ServiceAdmin, only_visible_patients
+from clinic.admin_helpers import ClinicAdminMixin, ServiceAdmin
 from patients.models import Patient
 from patients.services import (
     EDITABLE_FIELDS,
@@ -25,7 +25,7 @@ class PatientScopedMixin:
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return only_visible_patients(super().get_queryset(request), request.user, self.patient_lookup)
+        return policy.in_scope(super().get_queryset(request), request.user, self.patient_lookup)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Patient:

@@ -5,7 +5,7 @@ from django.db.models import OuterRef, Q
 from django.utils import timezone
 
 from clinic import policy
-from clinic.admin_helpers import ClinicalContentMixin, ServiceAdmin, only_visible_patients, sees_every_patient
+from clinic.admin_helpers import ClinicalContentMixin, ServiceAdmin
 from clinic.policy import Action
 from clinic.subqueries import per_row
 from patients.admin import PatientScopedMixin, ReadOnlyAdmin
@@ -62,7 +62,7 @@ class MembershipInline(admin.TabularInline):
     def get_queryset(self, request):
         # Another counselor's group shows only the members this user may see. Each row prints the membership
         # (`__str__` names its group): the group comes in the same query, not one query per row.
-        return only_visible_patients(super().get_queryset(request), request.user).select_related(
+        return policy.in_scope(super().get_queryset(request), request.user).select_related(
             "group", "patient", "enrollment"
         )
 
@@ -160,9 +160,7 @@ class AttendanceInline(ClinicalContentMixin, admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return only_visible_patients(super().get_queryset(request), request.user).select_related(
-            "patient", "recorded_by"
-        )
+        return policy.in_scope(super().get_queryset(request), request.user).select_related("patient", "recorded_by")
 
 
 @admin.register(TherapySession)
@@ -194,7 +192,7 @@ class TherapySessionAdmin(ServiceAdmin):
         # Count would group every session before the LIMIT, and the date drill-down would run it again). A
         # counselor counts only the attendance of patients they may see.
         attended = Attendance.objects.filter(session=OuterRef("pk"), status__in=ATTENDED)
-        attended = only_visible_patients(attended, request.user)
+        attended = policy.in_scope(attended, request.user)
         return super().get_queryset(request).annotate(participant_count=per_row(attended, "session"))
 
     def get_list_display(self, request):
@@ -206,10 +204,8 @@ class TherapySessionAdmin(ServiceAdmin):
         return [name for name in shown if name != "participants"]
 
     def _patient_hidden(self, request, obj) -> bool:
-        return (
-            bool(obj and obj.patient_id)
-            and not sees_every_patient(request.user)
-            and not policy.visible_patient_ids(request.user).filter(pk=obj.patient_id).exists()
+        return bool(obj and obj.patient_id) and obj.patient_id not in policy.visible_among(
+            request.user, {obj.patient_id}
         )
 
     def get_exclude(self, request, obj=None):
@@ -312,7 +308,7 @@ class ReminderAdmin(PatientScopedMixin, ReadOnlyAdmin):
         # whose scope is every patient.
         user = request.user
         reminders = super(PatientScopedMixin, self).get_queryset(request)
-        if sees_every_patient(user):
+        if policy.sees_every_patient(user):
             return reminders  # every patient's and every digest: no filter to slow the count and the sort
         visible = policy.visible_patient_ids(user)
         return reminders.filter(Q(patient__in=visible) | Q(patient__isnull=True, staff=user))

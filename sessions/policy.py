@@ -15,7 +15,7 @@ from programs.models import Enrollment, EnrollmentStatus
 from sessions.models import GroupMembership, ProgressNote, TherapyGroup, TherapySession
 
 
-def sees_every_patient(user) -> bool:
+def _scope_is_everyone(user) -> bool:
     """Only counselors are held to a caseload; a superuser sees everyone whatever its role (but without notes: see
     `clinic.policy.is_clinician`)."""
     return user.role != Role.COUNSELOR or user.is_superuser
@@ -26,7 +26,7 @@ def patients_visible_to(user) -> QuerySet[Patient]:
     they are, or whose active enrollment they carry) and the members of the groups they facilitate. Everyone else
     sees all patients."""
     patients = Patient.objects.all()
-    if not sees_every_patient(user):
+    if not _scope_is_everyone(user):
         # Each patient loaded through the scope remembers whose scope it came through (see patient_visible_to).
         patients = patients.filter(pk__in=_caseload_ids(user)).annotate(scoped_for=Value(user.pk))
     return patients
@@ -42,7 +42,7 @@ def _caseload_ids(user) -> QuerySet:
 
 
 def patient_visible_to(user, patient: Patient) -> bool:
-    if sees_every_patient(user):
+    if _scope_is_everyone(user):
         return True  # patients are never deleted: no query needed
     if getattr(patient, "scoped_for", None) == user.pk:
         return True  # loaded through this user's scope while serving this request (the chart's patient)
@@ -51,7 +51,7 @@ def patient_visible_to(user, patient: Patient) -> bool:
 
 @rule(Action.SEE_ALL_PATIENTS, message=OutOfScopeError.default_message, code="out_of_scope", error=OutOfScopeError)
 def _sees_all_patients(user, obj=None) -> bool:
-    return sees_every_patient(user)
+    return _scope_is_everyone(user)
 
 
 @rule(

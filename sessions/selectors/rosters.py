@@ -118,7 +118,7 @@ def group_page(*, user, pk: int, past_page: str | int | None = None) -> GroupPag
         membership.ended_on = membership.left_on or membership.enrollment.discharged_on
     past.object_list = past_rows
     listed = {m.patient_id for m in [*current, *past_rows]}
-    visible = _visible(user, listed)
+    visible = policy.visible_among(user, listed)
     for membership in [*current, *past_rows]:
         membership.visible = membership.patient_id in visible
     sessions = list(
@@ -127,12 +127,6 @@ def group_page(*, user, pk: int, past_page: str | int | None = None) -> GroupPag
         .order_by("starts_at")[:NEXT_SESSIONS]
     )
     return GroupPage(group=group, current=current, past=past, sessions=sessions, shown_patient_ids=visible)
-
-
-def _visible(user, patient_ids: set[int]) -> set[int]:
-    if not patient_ids or policy.allows(user, Action.SEE_ALL_PATIENTS):
-        return set(patient_ids)
-    return set(patients_visible_to(user).filter(pk__in=patient_ids).values_list("pk", flat=True))
 
 
 # --- Who may join a group: the patient picker -----------------------------------------------------------------------
