@@ -32,3 +32,17 @@ def draft_plan(counselor, plan_enrollment):
 @pytest.fixture
 def signed_plan(counselor, draft_plan):
     return plan_sign(acting_user=counselor, plan=draft_plan, **AGREED)
+
+
+def plan_with_objectives(counselor, enrollment, count: int, *, sign: bool = True):
+    """A plan of `enrollment` whose first problem's goal has `count` objectives (the other problem one)."""
+    from plans.models import Objective
+    from plans.services import plan_add_objective
+
+    plan = write_plan(counselor, enrollment)
+    goal = plan.problems.order_by("dimension").first().goals.get()
+    for n in range(count - Objective.objects.filter(goal__problem__plan=plan).count()):
+        plan_add_objective(
+            acting_user=counselor, goal=goal, text=f"Objective {n}", target_date=TODAY + datetime.timedelta(days=n)
+        )
+    return plan_sign(acting_user=counselor, plan=plan, **AGREED) if sign else plan
