@@ -50,7 +50,9 @@ def test_each_objective_lists_the_notes_that_worked_on_it_linking_to_the_chart(c
     link = f"/patients/{patient.pk}/plan/notes/{note.pk}/"
     assert link in html
     response = client.get(link)
-    assert response.status_code == 302 and response.url == f"/patients/{patient.pk}/?section=notes&page=1#note-{note.pk}"
+    assert (
+        response.status_code == 302 and response.url == f"/patients/{patient.pk}/?section=notes&page=1#note-{note.pk}"
+    )
 
 
 def test_a_draft_without_a_signed_plan_shows_its_first_plan_deadline_and_the_dimensions_left(
@@ -119,9 +121,7 @@ def test_the_print_view_has_signature_lines_and_is_audited(client, counselor, si
     assert event.detail["page"] == "plan-print" and event.detail["section"] == "plan"
 
 
-def test_the_print_view_adds_the_supervisors_line_where_the_program_asks_a_co_signature(
-    client, counselor, signed_plan
-):
+def test_the_print_view_adds_the_supervisors_line_where_the_program_asks_a_co_signature(client, counselor, signed_plan):
     program = signed_plan.enrollment.program
     program.plan_needs_cosign = True
     program.save()
@@ -194,9 +194,7 @@ def test_the_plan_pages_run_the_same_queries_for_2_and_20_objectives(client, cou
     from tests.factories import EnrollmentFactory as Factory
 
     def patient_with(count):
-        enrollment = Factory(
-            counselor=counselor, patient__primary_counselor=counselor, patient__asam_d3_emotional=3
-        )
+        enrollment = Factory(counselor=counselor, patient__primary_counselor=counselor, patient__asam_d3_emotional=3)
         plan = plan_with_objectives(counselor, enrollment, count)
         for objective in Objective.objects.filter(goal__problem__plan=plan)[:3]:
             note_link_objectives(acting_user=counselor, note=_note(counselor, plan), objective_ids=[objective.pk])
