@@ -239,3 +239,8 @@ def patient_groups(patient) -> list:
         .distinct()
         .order_by("title", "pk")
     )
+
+
+def latest_version(enrollment: Enrollment) -> TreatmentPlan | None:
+    """The enrollment's latest plan version (a draft being written, or the plan in force). One query."""
+    return enrollment.plans.order_by("-version").first()

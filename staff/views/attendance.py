@@ -5,21 +5,18 @@ from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clinic.audit import AuditAction, audit_record_many
 from clinic.errors import DomainError
-from plans.plan_page import linked_objectives, open_objectives_for
-from plans.services import note_link_objectives
-from sessions.models import ProgressNote, TherapySession
+from sessions.models import TherapySession
 from sessions.policy import may_run_session
 from sessions.selectors.attendance_sheet import attendance_sheet_for
 from sessions.services.attendance import attendance_record
-from sessions.services.attendance_sheet import attendance_sheet_save
 from staff.forms_attendance import AttendanceRowForm, AttendanceSheetFormSet
+from staff.plan_links import plan_choices, sheet_save_with_links
 
 
 def _session(request, pk: int) -> TherapySession:
@@ -32,29 +29,6 @@ def _session(request, pk: int) -> TherapySession:
     return session
 
 
-def _plan_choices(sheet) -> dict:
-    """Each attendee's open plan objectives and the ones their note already worked on: two queries for the sheet."""
-    return {
-        "objectives": open_objectives_for(row.patient.pk for row in sheet.rows),
-        "linked": linked_objectives(row.note.pk for row in sheet.rows if row.note is not None),
-    }
-
-
-@transaction.atomic
-def _save(request, session, formset) -> None:
-    """Save the sheet, then link each note to the objectives it worked on: both, or nothing (sessions knows nothing
-    of plans, so the staff layer composes the two services)."""
-    attendance_sheet_save(acting_user=request.user, session=session, **formset.service_arguments())
-    links = formset.objective_links()
-    if links:
-        notes = ProgressNote.objects.filter(attendance__session=session, attendance__patient__in=links)
-        notes = list(notes.select_related("attendance"))
-        if len(notes) < len(links):  # a note is written only once the attendance is recorded
-            raise DomainError("Record the attendance and write the note of everyone whose objectives you chose.")
-        for note in notes:
-            note_link_objectives(acting_user=request.user, note=note, objective_ids=links[note.attendance.patient_id])
-
-
 @login_required
 def attendance_sheet(request, pk: int):
     session = _session(request, pk)
@@ -64,11 +38,11 @@ def attendance_sheet(request, pk: int):
     marking = request.method == "POST" and "mark_all_present" in request.POST
     saving = request.method == "POST" and not marking
     formset = AttendanceSheetFormSet(
-        request.POST if saving else None, sheet=sheet, present_by_default=marking, **_plan_choices(sheet)
+        request.POST if saving else None, sheet=sheet, present_by_default=marking, **plan_choices(sheet)
     )
     if saving and formset.is_valid():
         try:
-            _save(request, session, formset)
+            sheet_save_with_links(acting_user=request.user, session=session, formset=formset)
         except DomainError as error:
             formset.refuse(error)
         else:

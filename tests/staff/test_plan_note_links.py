@@ -75,7 +75,7 @@ def test_saving_the_sheet_links_the_chosen_objectives_and_the_plan_shows_the_not
 
 def test_another_patients_objective_is_a_row_error_and_nothing_is_saved(client, counselor, session, group):
     patient, _ = attendee_with_plan(group, counselor)
-    other, theirs = attendee_with_plan(group, counselor)
+    _, theirs = attendee_with_plan(group, counselor)
     client.force_login(counselor)
 
     response = client.post(url(session), _row(patient, **{f"objectives-{patient.pk}": [theirs[0].pk]}))

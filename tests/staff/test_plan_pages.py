@@ -4,7 +4,7 @@ import pytest
 
 from clinic.models import AuditEvent
 from plans.models import NoteObjective, Objective
-from plans.services import note_link_objectives, plan_cosign, plan_review
+from plans.services import note_link_objectives, plan_review
 from tests.factories import EnrollmentFactory, ProgressNoteFactory, UserFactory
 from tests.helpers import page_load
 from tests.staff.conftest import plan_with_objectives
