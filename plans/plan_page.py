@@ -58,14 +58,34 @@ class PlanPage:
         )
 
 
-def _latest_notes():
-    """Each objective's latest linked notes (a window, so one query whatever the number of objectives)."""
-    ranked = NoteObjective.objects.annotate(
+# An objective carried over by a review is a new row with the same words under the same goal of the same dimension:
+# its notes are those of every version of it so far, found by these (a review never rewrites an objective).
+LINEAGE = ("objective__goal__problem__dimension", "objective__goal__text", "objective__text")
+
+
+def _lineage(objective, goal, problem) -> tuple:
+    return (problem.dimension, goal.text, objective.text)
+
+
+def _links_so_far(plan: TreatmentPlan):
+    """The note links of the objectives of `plan`'s enrollment, in this version and the ones before it."""
+    return NoteObjective.objects.filter(
+        objective__goal__problem__plan__enrollment_id=plan.enrollment_id,
+        objective__goal__problem__plan__version__lte=plan.version,
+    )
+
+
+def _latest_notes(plan: TreatmentPlan):
+    """Each objective's latest linked notes (a window over its versions: one query whatever the plan's size)."""
+    ranked = _links_so_far(plan).annotate(
         rank=Window(
             RowNumber(),
-            partition_by=[F("objective_id")],
+            partition_by=[F(name) for name in LINEAGE],
             order_by=[F("note__attendance__session__starts_at").desc(), F("pk").desc()],
-        )
+        ),
+        dimension=F(LINEAGE[0]),
+        goal_text=F(LINEAGE[1]),
+        objective_text=F(LINEAGE[2]),
     )
     return (
         ranked.filter(rank__lte=NOTES_PER_OBJECTIVE)
@@ -80,13 +100,15 @@ def _latest_notes():
             "note__attendance__session__starts_at",
             "note__attendance__session__group__title",
         )
+        .order_by("rank")
     )
 
 
 def load_plan(plan: TreatmentPlan) -> TreatmentPlan:
     """`plan` with all its parts loaded (`problem_list`, `goal_list`, `objective_list`, `intervention_list`,
-    `deferred_list`), and on each objective `recent_notes` (the latest few links) and `note_count`. Seven queries."""
-    objectives = Objective.objects.annotate(note_count=Count("note_links")).order_by("target_date", "pk")
+    `deferred_list`), and on each objective `recent_notes` (the latest few notes that worked on it, in this version
+    or the ones it was carried over from) and `note_count`. Seven queries."""
+    objectives = Objective.objects.order_by("target_date", "pk")
     problems = list(
         Problem.objects.filter(plan=plan).prefetch_related(
             Prefetch(
@@ -99,13 +121,18 @@ def load_plan(plan: TreatmentPlan) -> TreatmentPlan:
         )
     )
     plan.problem_list = problems
-    objective_list = [o for p in problems for g in p.goal_list for o in g.objective_list]
-    recent: dict[int, list] = {}
-    if objective_list:
-        for link in _latest_notes().filter(objective__in=[o.pk for o in objective_list]).order_by("rank"):
-            recent.setdefault(link.objective_id, []).append(link.note)
-    for objective in objective_list:
-        objective.recent_notes = recent.get(objective.pk, [])
+    recent: dict[tuple, list] = {}
+    counts: dict[tuple, int] = {}
+    if any(g.objective_list for p in problems for g in p.goal_list):
+        counted = _links_so_far(plan).values_list(*LINEAGE).annotate(n=Count("pk")).order_by()
+        counts = {tuple(row[:3]): row[3] for row in counted}
+        for link in _latest_notes(plan):
+            recent.setdefault((link.dimension, link.goal_text, link.objective_text), []).append(link.note)
+    for problem in problems:
+        for goal in problem.goal_list:
+            for objective in goal.objective_list:
+                key = _lineage(objective, goal, problem)
+                objective.recent_notes, objective.note_count = recent.get(key, []), counts.get(key, 0)
     plan.intervention_list = list(
         Intervention.objects.filter(plan=plan).select_related("who_user", "group").order_by("pk")
     )

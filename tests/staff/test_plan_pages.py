@@ -228,3 +228,26 @@ def test_each_objective_shows_its_latest_five_notes_and_the_count(client, counse
 def test_a_supervisor_of_another_caseload_sees_the_plan(client, signed_plan):
     client.force_login(UserFactory(role="supervisor"))
     assert "Attend 3 groups a week" in client.get(_chart(signed_plan.enrollment.patient)).content.decode()
+
+
+def test_a_carried_over_objective_keeps_the_notes_of_the_versions_before(client, counselor, signed_plan):
+    from plans.services import plan_sign
+    from tests.plans.conftest import AGREED
+
+    first = Objective.objects.filter(goal__problem__plan=signed_plan).first()
+    earlier = _note(counselor, signed_plan)
+    note_link_objectives(acting_user=counselor, note=earlier, objective_ids=[first.pk])
+    plan_sign(
+        acting_user=counselor, plan=plan_review(acting_user=counselor, enrollment=signed_plan.enrollment), **AGREED
+    )
+    again = Objective.objects.get(goal__problem__plan__version=2, text=first.text, goal__problem__dimension=3)
+    later = _note(counselor, signed_plan)
+    note_link_objectives(acting_user=counselor, note=later, objective_ids=[again.pk])
+    client.force_login(counselor)
+    patient = signed_plan.enrollment.patient
+
+    html = client.get(_chart(patient)).content.decode()  # version 2, in force
+    assert "Worked on in 2 notes:" in html
+    assert f"/plan/notes/{earlier.pk}/" in html and f"/plan/notes/{later.pk}/" in html
+    first_version = client.get(f"/patients/{patient.pk}/plan/versions/1/").content.decode()
+    assert f"/plan/notes/{earlier.pk}/" in first_version and f"/plan/notes/{later.pk}/" not in first_version
