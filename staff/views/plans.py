@@ -78,9 +78,12 @@ def plan_version(request, pk: int, version: int):
 
 @login_required
 def plan_print(request, pk: int):
-    """The plan in force (or the draft, marked so) to print for the patient's signature."""
+    """The plan in force (or, with `?draft=1` or before any is signed, the draft, marked so) to print for the
+    patient's signature."""
     patient, enrollment = plan_opened(request, pk)
-    page = plan_page(enrollment=enrollment, today=timezone.localdate())
+    page = plan_page(enrollment=enrollment, today=timezone.localdate(), draft=request.GET.get("draft") == "1")
+    if page is not None and page.shown is None:  # no draft open: the plan in force
+        page = plan_page(enrollment=enrollment, today=timezone.localdate())
     if page is None or page.shown is None:
         raise Http404
     return render(request, "staff/plan_print.html", {"patient": patient, "page": page, "plan": page.shown})

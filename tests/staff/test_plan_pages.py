@@ -251,3 +251,14 @@ def test_a_carried_over_objective_keeps_the_notes_of_the_versions_before(client,
     assert f"/plan/notes/{earlier.pk}/" in html and f"/plan/notes/{later.pk}/" in html
     first_version = client.get(f"/patients/{patient.pk}/plan/versions/1/").content.decode()
     assert f"/plan/notes/{earlier.pk}/" in first_version and f"/plan/notes/{later.pk}/" not in first_version
+
+
+def test_the_draft_of_a_review_prints_from_its_page_marked_as_a_draft(client, counselor, signed_plan):
+    plan_review(acting_user=counselor, enrollment=signed_plan.enrollment)
+    client.force_login(counselor)
+    base = f"/patients/{signed_plan.enrollment.patient_id}/plan"
+
+    assert f'href="{base}/print/?draft=1"' in client.get(f"{base}/edit/").content.decode()
+    draft = client.get(f"{base}/print/?draft=1").content.decode()
+    assert 'Treatment plan, version 2 <span class="draft">(draft, not yet signed)</span>' in draft
+    assert "Treatment plan, version 1</h1>" in client.get(f"{base}/print/").content.decode()
