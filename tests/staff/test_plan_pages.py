@@ -163,10 +163,15 @@ def _plan_urls(plan) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("role", ["front_desk", "administrator", "other_counselor"])
-def test_every_plan_url_is_404_for_who_may_not_see_the_plan(client, request, signed_plan, role):
+def test_every_plan_url_is_404_for_who_may_not_see_the_plan(client, request, counselor, signed_plan, role):
+    note = _note(counselor, signed_plan)
+    note_link_objectives(
+        acting_user=counselor, note=note, objective_ids=[signed_plan.problems.first().goals.get().objectives.get().pk]
+    )
     client.force_login(request.getfixturevalue(role))
     before = AuditEvent.objects.count()
-    for method, url in _plan_urls(signed_plan):
+    urls = [*_plan_urls(signed_plan), ("get", f"/patients/{signed_plan.enrollment.patient_id}/plan/notes/{note.pk}/")]
+    for method, url in urls:
         assert getattr(client, method)(url).status_code == 404, url
     assert AuditEvent.objects.count() == before  # nothing shown, nothing written
     assert Objective.objects.count() == 2
