@@ -8,7 +8,7 @@ from clinic import policy
 from clinic.models import User
 from clinic.policy import Action
 from sessions.models import NoteAddendum, ProgressNote
-from tests.browser.plans import plan_pages
+from tests.browser.plan_data import plan_pages
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -76,7 +76,7 @@ def test_a_counselor_drafts_signs_and_reviews_a_plan(page, live_server, sign_in,
 
 def test_the_plan_pages_fit_a_phone(page, live_server, sign_in, clinic, screenshot):
     from clinic.models import User
-    from tests.browser.plans import plan_pages
+    from tests.browser.plan_data import plan_pages
 
     paths = plan_pages(clinic, User.objects.get(username="jordan"))
     page.set_viewport_size({"width": 390, "height": 900})
