@@ -18,6 +18,7 @@ from plans.models import (
     DeferredDimension,
     Goal,
     Intervention,
+    NoteObjective,
     Objective,
     ObjectiveStatus,
     PlanStatus,
@@ -25,6 +26,7 @@ from plans.models import (
     TreatmentPlan,
 )
 from programs.models import EnrollmentStatus
+from sessions.models import ProgressNote
 
 PROBLEMS = {
     1: "Withdrawal symptoms (sleep, anxiety) in the first weeks of abstinence.",
@@ -61,6 +63,7 @@ DEFER_REASONS = [
 ]
 OVERDUE_SHARE = 0.12  # reviews left undone, for the dashboards to show
 DRAFT_SHARE = 0.4  # of enrollments still within their first-plan deadline, plans left as drafts
+LINKED_SHARE = 0.5  # of the notes written under a signed plan, those that say which objectives they worked on
 
 
 class PlanSeeder:
@@ -118,7 +121,35 @@ class PlanSeeder:
         counts = self._parts(parts)
         self.loader.write(TreatmentPlan, plans)
         signed = sum(plan.status == PlanStatus.SIGNED for plan in plans)
-        return {"plans": len(plans), "signed_plans": signed, **counts}
+        links = self._note_links([plan for plan in plans if plan.status == PlanStatus.SIGNED])
+        return {"plans": len(plans), "signed_plans": signed, "note_objective_links": links, **counts}
+
+    def _note_links(self, signed: list[TreatmentPlan]) -> int:
+        """Link a share of each chunk's notes to one or two open objectives of the plan in force when the session
+        was held (the latest version signed before it), as counselors do on the attendance sheet."""
+        by_enrollment: dict[int, list[TreatmentPlan]] = {}
+        for plan in sorted(signed, key=lambda p: p.version):
+            by_enrollment.setdefault(plan.enrollment_id, []).append(plan)
+        notes = ProgressNote.objects.filter(attendance__enrollment__in=list(by_enrollment)).values_list(
+            "pk", "author_id", "attendance__enrollment_id", "attendance__session__starts_at"
+        )
+        links = []
+        for note_id, author_id, enrollment_id, starts_at in notes.order_by("pk"):
+            in_force = [p for p in by_enrollment[enrollment_id] if p.signed_at <= starts_at]
+            if not in_force or self.rng.random() >= LINKED_SHARE:
+                continue
+            open_ones = [o for o in self.objectives_of.get(in_force[-1].pk, []) if o.status == ObjectiveStatus.OPEN]
+            for objective in self.rng.sample(open_ones, min(len(open_ones), self.rng.randint(1, 2))):
+                links.append(
+                    NoteObjective(
+                        note_id=note_id,
+                        objective_id=objective.pk,
+                        linked_by_id=author_id,
+                        linked_at=starts_at + datetime.timedelta(hours=2),
+                    )
+                )
+        self.loader.write(NoteObjective, links)
+        return len(links)
 
     def _parts(self, parts) -> dict[str, int]:
         problems, deferred, interventions, goals_for = [], [], [], []
@@ -142,13 +173,16 @@ class PlanSeeder:
         goals = [Goal(problem_id=problem.pk, text=self.rng.choice(GOALS)) for problem, _, _ in goals_for]
         self.loader.write(Goal, goals)
         objectives = []
+        self.objectives_of: dict[int, list[Objective]] = {}
         for goal, (_, plan, version) in zip(goals, goals_for, strict=True):
             for text in self.rng.sample(OBJECTIVES, 2):
                 status = ObjectiveStatus.OPEN
                 if version > 1 and self.rng.random() < 0.3:
                     status = self.rng.choice([ObjectiveStatus.MET, ObjectiveStatus.REVISED])
                 target = plan.created_on + datetime.timedelta(days=self.rng.randint(14, 60))
-                objectives.append(Objective(goal_id=goal.pk, text=text, target_date=target, status=status))
+                objective = Objective(goal_id=goal.pk, text=text, target_date=target, status=status)
+                objectives.append(objective)
+                self.objectives_of.setdefault(plan.pk, []).append(objective)
         self.loader.write(Objective, objectives)
         self.loader.write(Intervention, interventions)
         self.loader.write(DeferredDimension, deferred)

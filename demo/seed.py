@@ -34,7 +34,7 @@ from demo.measures import MeasureSeeder, schedules
 from demo.plans import PlanSeeder
 from demo.sessions import SessionSeeder
 from patients.models import Patient
-from plans.models import DeferredDimension, Goal, Intervention, Objective, Problem, TreatmentPlan
+from plans.models import DeferredDimension, Goal, Intervention, NoteObjective, Objective, Problem, TreatmentPlan
 from programs.models import (
     Approach,
     Enrollment,
@@ -144,6 +144,7 @@ LOADED = [
     Objective,
     Intervention,
     DeferredDimension,
+    NoteObjective,
 ]
 
 

@@ -17,7 +17,8 @@ from sessions.selectors.attendance_sheet import AttendanceSheet, SheetRow
 from sessions.services.attendance import BulkAttendanceError, Entry
 from sessions.services.attendance_sheet import SheetNote
 
-ROW_FIELDS = ("status", "minutes", "data", "assessment", "plan", "sign")
+ROW_FIELDS = ("status", "minutes", "data", "assessment", "plan", "sign", "objectives")
+MULTIPLE = {"objectives"}  # fields a row may give more than once (checkboxes)
 NOTE_FIELDS = ("data", "assessment", "plan")
 ROWS_MARKED = "Nothing was saved: correct the rows marked below."
 
@@ -72,6 +73,13 @@ class AttendanceRowForm(forms.Form):
     )
     data, assessment, plan = _note_text(), _note_text(), _note_text()
     sign = forms.BooleanField(required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    # The open objectives of the patient's plan in force that the note worked on (the staff layer links them).
+    objectives = forms.TypedMultipleChoiceField(
+        required=False,
+        coerce=int,
+        error_messages={"invalid_choice": "Choose objectives from this patient's current treatment plan."},
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
 
     def __init__(
         self,
@@ -81,15 +89,18 @@ class AttendanceRowForm(forms.Form):
         session: TherapySession,
         alone: bool = False,
         present_by_default: bool = False,
+        objectives=(),
+        linked=frozenset(),
         **kwargs,
     ):
         # Named after the patient, whatever index a formset would give: `status-12`, with the same id.
-        initial = _initial(row)
+        initial = _initial(row) | {"objectives": sorted(linked)}
         if present_by_default and not initial["status"] and not (row.note is not None and row.note.is_signed):
             initial["status"] = AttendanceStatus.PRESENT  # "Mark all present": shown, not saved
         kwargs |= {"prefix": str(row.patient.pk), "auto_id": "%s", "initial": initial}
         super().__init__(data, *args, **kwargs)
-        self.row, self.alone = row, alone
+        self.row, self.alone, self.linked = row, alone, set(linked)
+        self.fields["objectives"].choices = [(o.pk, f"{o.text[:90]} (by {o.target_date:%b %-d})") for o in objectives]
         self.fields["minutes"].widget.attrs["max"] = session.duration_minutes
         # Minutes are asked for only when the status needs them (late, left early): for the other statuses the
         # service records the whole session or none of it. The page's script follows a change of status.
@@ -102,6 +113,21 @@ class AttendanceRowForm(forms.Form):
             # Disabled in the browser only: a field it does not send stays empty here, and is not recorded.
             for name in ("status", "minutes"):
                 self.fields[name].widget.attrs["disabled"] = True
+
+    @property
+    def has_objectives(self) -> bool:
+        return bool(self.fields["objectives"].choices)
+
+    def clean_objectives(self) -> list[int]:
+        chosen = self.cleaned_data["objectives"]
+        wrote = any((self.data.get(self.add_prefix(k)) or "").strip() for k in NOTE_FIELDS)
+        if set(chosen) - self.linked and self.row.note is None and not wrote:
+            raise ValidationError("Write the note before linking it to the plan's objectives.", code="no_note")
+        return chosen
+
+    def new_links(self) -> list[int]:
+        """The objectives chosen that the note is not yet linked to (links are kept once saved)."""
+        return sorted(set(self.cleaned_data.get("objectives") or ()) - self.linked)
 
     def add_prefix(self, field_name):
         return f"{field_name}-{self.prefix}"
@@ -146,7 +172,7 @@ def _check_posted_rows(data, patient_ids: set[int], *, where: str) -> None:
                 f"The form names a patient who is not {where}. Nothing was saved: reload the sheet and try again.",
                 code="not_on_sheet",
             )
-        if len(data.getlist(key)) > 1:
+        if prefix not in MULTIPLE and len(data.getlist(key)) > 1:
             raise ValidationError(
                 "The form gives one patient's row twice. Nothing was saved: reload the sheet and try again.",
                 code="twice",
@@ -169,10 +195,13 @@ class NarrativeForm(forms.Form):
 class BaseAttendanceSheetFormSet(forms.BaseFormSet):
     """The whole sheet: a row form per patient on the roster, and the group narrative."""
 
-    def __init__(self, data=None, *, sheet: AttendanceSheet, present_by_default: bool = False):
+    def __init__(
+        self, data=None, *, sheet: AttendanceSheet, present_by_default: bool = False, objectives=None, linked=None
+    ):
         """`present_by_default`: show every row not yet recorded as present (the user then changes the exceptions
-        and saves)."""
-        self.sheet = sheet
+        and saves). `objectives`: each patient's open plan objectives (by patient id); `linked`: the objectives
+        each note already worked on (by note id)."""
+        self.sheet, self.objectives, self.linked = sheet, objectives or {}, linked or {}
         super().__init__(data, form_kwargs={"session": sheet.session, "present_by_default": present_by_default})
         text = sheet.narrative.text if sheet.narrative else ""
         self.narrative = NarrativeForm(data, auto_id="%s", initial={"narrative": text})
@@ -192,7 +221,18 @@ class BaseAttendanceSheetFormSet(forms.BaseFormSet):
         return form
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "row": self.sheet.rows[index]}
+        row = self.sheet.rows[index]
+        note = row.note
+        return {
+            **super().get_form_kwargs(index),
+            "row": row,
+            "objectives": self.objectives.get(row.patient.pk, ()),
+            "linked": self.linked.get(note.pk, set()) if note is not None else set(),
+        }
+
+    def objective_links(self) -> dict[int, list[int]]:
+        """The new links to record once the sheet is saved: objective ids by patient id."""
+        return {form.row.patient.pk: ids for form in self if (ids := form.new_links())}
 
     def clean(self):
         _check_posted_rows(self.data, {row.patient.pk for row in self.sheet.rows}, where="on this session's roster")

@@ -15,6 +15,8 @@ from staff.views import (
     groups,
     notes,
     patients,
+    plan_posts,
+    plans,
     schedule,
 )
 
@@ -42,6 +44,30 @@ urlpatterns = [
     path(
         "patients/<int:pk>/groups/<int:membership_id>/end/", chart_groups.chart_membership_end, name="patient-group-end"
     ),
+    path("patients/<int:pk>/plan/edit/", plans.plan_edit, name="plan-edit"),
+    path("patients/<int:pk>/plan/start/", plans.plan_start, name="plan-start"),
+    path("patients/<int:pk>/plan/problems/", plan_posts.plan_add_problem, name="plan-add-problem"),
+    path(
+        "patients/<int:pk>/plan/problems/<int:part_id>/", plan_posts.plan_describe_problem, name="plan-describe-problem"
+    ),
+    path("patients/<int:pk>/plan/problems/<int:part_id>/goals/", plan_posts.plan_add_goal, name="plan-add-goal"),
+    path(
+        "patients/<int:pk>/plan/goals/<int:part_id>/objectives/",
+        plan_posts.plan_add_objective,
+        name="plan-add-objective",
+    ),
+    path(
+        "patients/<int:pk>/plan/objectives/<int:part_id>/status/",
+        plan_posts.plan_objective_status,
+        name="plan-objective-status",
+    ),
+    path("patients/<int:pk>/plan/interventions/", plan_posts.plan_add_intervention, name="plan-add-intervention"),
+    path("patients/<int:pk>/plan/deferred/", plan_posts.plan_defer, name="plan-defer"),
+    path("patients/<int:pk>/plan/sign/", plan_posts.plan_sign, name="plan-sign"),
+    path("patients/<int:pk>/plan/cosign/", plans.plan_cosign, name="plan-cosign"),
+    path("patients/<int:pk>/plan/versions/<int:version>/", plans.plan_version, name="plan-version"),
+    path("patients/<int:pk>/plan/print/", plans.plan_print, name="plan-print"),
+    path("patients/<int:pk>/plan/notes/<int:note_id>/", plans.plan_note, name="plan-note"),
     path("groups/", groups.group_list, name="group-list"),
     path("groups/<int:pk>/", groups.group_detail, name="group-detail"),
     path("groups/<int:pk>/candidates/", groups.group_candidates, name="group-candidates"),

@@ -15,8 +15,8 @@ from sessions.models import TherapySession
 from sessions.policy import may_run_session
 from sessions.selectors.attendance_sheet import attendance_sheet_for
 from sessions.services.attendance import attendance_record
-from sessions.services.attendance_sheet import attendance_sheet_save
 from staff.forms_attendance import AttendanceRowForm, AttendanceSheetFormSet
+from staff.plan_links import plan_choices, sheet_save_with_links
 
 
 def _session(request, pk: int) -> TherapySession:
@@ -37,10 +37,12 @@ def attendance_sheet(request, pk: int):
     # present, nothing saved. (The page's script does the same in place.)
     marking = request.method == "POST" and "mark_all_present" in request.POST
     saving = request.method == "POST" and not marking
-    formset = AttendanceSheetFormSet(request.POST if saving else None, sheet=sheet, present_by_default=marking)
+    formset = AttendanceSheetFormSet(
+        request.POST if saving else None, sheet=sheet, present_by_default=marking, **plan_choices(sheet)
+    )
     if saving and formset.is_valid():
         try:
-            attendance_sheet_save(acting_user=request.user, session=session, **formset.service_arguments())
+            sheet_save_with_links(acting_user=request.user, session=session, formset=formset)
         except DomainError as error:
             formset.refuse(error)
         else:

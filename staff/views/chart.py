@@ -4,8 +4,10 @@ view. Every opening is audited, naming the section."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from clinic.audit import AuditAction, audit_record
+from plans.plan_page import plan_page
 from sessions.selectors import (
     chart_attendance,
     chart_head,
@@ -26,9 +28,18 @@ def _page(request) -> str | None:
     return request.GET.get("page")
 
 
+def _plan(request, head) -> dict:
+    """The plan of the current stay (else the latest), a reader of plans only (the section is clinical)."""
+    enrollment = head.latest
+    if enrollment is not None:
+        enrollment.patient = head.patient
+    return {"plan_page": plan_page(enrollment=enrollment, today=timezone.localdate())}
+
+
 SHOWN = {
     Section.SUMMARY: _summary,
     Section.JOURNEY: lambda request, head: {"journey": chart_journey(head.patient)},
+    Section.PLAN: _plan,
     Section.ATTENDANCE: lambda request, head: {
         "weeks": chart_hours(head),
         "page": chart_attendance(head.patient, page=_page(request)) if head.clinician else None,

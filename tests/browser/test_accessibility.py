@@ -8,6 +8,7 @@ from clinic import policy
 from clinic.models import User
 from clinic.policy import Action
 from sessions.models import NoteAddendum, ProgressNote
+from tests.browser.plan_data import plan_pages
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,6 +49,7 @@ def test_every_staff_page_passes_axe(page, live_server, sign_in, clinic, accessi
         f"/notes/{note.pk}/addenda/" if policy.allows(user, Action.ADD_TO_NOTE, note) else None,
         "/groups/",
         f"/groups/{session.group_id}/",
+        *plan_pages(clinic, user),
     ]
     found = {}
     for path in filter(None, pages):

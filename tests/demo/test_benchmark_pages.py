@@ -63,6 +63,9 @@ def test_it_times_every_page_of_every_role_against_the_bare_page():
     for role in ["supervisor", "counselor", "counselor2"]:
         assert (role, "attendance sheet") in rows
     assert ("admin", "attendance sheet") not in rows and ("frontdesk", "attendance sheet") not in rows
+    plan_pages = {"chart, plan", "plan, print"}
+    assert {(role, page) for role in ["supervisor", "counselor", "counselor2"] for page in plan_pages} <= set(rows)
+    assert not {(role, page) for role in ["admin", "frontdesk"] for page in plan_pages} & set(rows)
     assert ("supervisor", "dashboard, one counselor") in rows and ("counselor", "dashboard, one counselor") not in rows
     assert {("admin", "admin: programs"), ("admin", "admin: users"), ("admin", "admin: audit events")} <= set(rows)
     assert not any(role == "frontdesk" and page == "admin: progress notes" for role, page in rows)

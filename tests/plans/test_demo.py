@@ -4,7 +4,7 @@ the signed plans are whole (parts written before signing, which the PostgreSQL t
 import pytest
 
 from demo.seed import seed_clinic
-from plans.models import PlanStatus, TreatmentPlan
+from plans.models import NoteObjective, PlanStatus, TreatmentPlan
 from plans.selectors import deadlines
 from plans.services import unaddressed_dimensions
 from programs.models import Enrollment, EnrollmentStatus
@@ -23,6 +23,13 @@ def _check_demo_plans():
     due = [d for d in deadlines(active).values() if d.kind == "review"]
     assert any(d.overdue for d in due)
     assert any(not d.overdue for d in due)
+    # notes linked to objectives of their own patient's plan, signed before the session
+    links = NoteObjective.objects.select_related("note__attendance__session", "objective__goal__problem__plan")
+    assert links.count() > 100
+    for link in links[:300]:
+        plan = link.objective.goal.problem.plan
+        assert plan.enrollment_id == link.note.attendance.enrollment_id
+        assert plan.signed_at <= link.note.attendance.session.starts_at
 
 
 @pytest.mark.django_db

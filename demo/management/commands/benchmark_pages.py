@@ -2,9 +2,9 @@
 
 Signs in as each demo user (admin, supervisor, counselor, counselor2, frontdesk) through the sign-in form and
 requests, for `--rounds` rounds, every staff page the role opens (dashboard, one counselor's dashboard, patients
-first and last page, a chart's sections and its print view, the schedule for everyone and for one counselor and
-a day by counselor and by room, the groups and a group's page, the census, a session's page, its attendance
-sheet) and every admin changelist its app list shows, each right after the bare page
+first and last page, a chart's sections and its print view, the plan's print view, the schedule for everyone and
+for one counselor and a day by counselor and by room, the groups and a group's page, the census, a session's page,
+its attendance sheet) and every admin changelist its app list shows, each right after the bare page
 (demo/bench_urls.py: login_required, a two-byte response, through the same middleware), so load on the machine
 hits both alike. Prints a Markdown table per page: queries, p50 and p95 in ms, p50 over the bare page's p50 (same
 role), the SQL share of the time, the response size, and the issue's targets (at 20,000 patients: p95 under
@@ -295,6 +295,13 @@ class Command(BaseCommand):
                     for section in ("journey", "attendance", "notes", "reminders")
                 ),
                 Page(role, "chart, print", f"/patients/{patient.pk}/print/"),
+            ]
+            if allows(user, Action.SEE_PLAN, patient):
+                staff += [
+                    Page(role, "chart, plan", f"/patients/{patient.pk}/?section=plan"),
+                    Page(role, "plan, print", f"/patients/{patient.pk}/plan/print/"),
+                ]
+            staff += [
                 Page(role, "schedule, all counselors", "/schedule/?counselor="),
                 Page(role, "schedule, one counselor", f"/schedule/?{one}"),
                 Page(role, "schedule, a day by counselor", "/schedule/?view=day"),
