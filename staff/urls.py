@@ -13,6 +13,7 @@ from staff.views import (
     dashboard,
     enrollment,
     groups,
+    measures,
     notes,
     patients,
     schedule,
@@ -42,6 +43,9 @@ urlpatterns = [
     path(
         "patients/<int:pk>/groups/<int:membership_id>/end/", chart_groups.chart_membership_end, name="patient-group-end"
     ),
+    path("patients/<int:pk>/measures/new/", measures.measure_new, name="measure-new"),
+    path("patients/<int:pk>/screens/new/", measures.screen_new, name="screen-new"),
+    path("patients/<int:pk>/alerts/<int:alert_id>/follow-up/", measures.alert_follow_up, name="alert-follow-up"),
     path("groups/", groups.group_list, name="group-list"),
     path("groups/<int:pk>/", groups.group_detail, name="group-detail"),
     path("groups/<int:pk>/candidates/", groups.group_candidates, name="group-candidates"),

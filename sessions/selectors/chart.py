@@ -24,6 +24,7 @@ ROWS_PER_PAGE = 25  # attendance and reminders
 class Section:
     SUMMARY = "summary"
     JOURNEY = "journey"
+    MEASURES = "measures"  # scores, drug screens, safety alerts (staff.views.measures): clinicians only
     ATTENDANCE = "attendance"
     NOTES = "notes"
     REMINDERS = "reminders"
@@ -32,11 +33,12 @@ class Section:
 SECTIONS = [
     (Section.SUMMARY, "Summary"),
     (Section.JOURNEY, "Journey"),
+    (Section.MEASURES, "Measures"),
     (Section.ATTENDANCE, "Attendance"),
     (Section.NOTES, "Notes"),
     (Section.REMINDERS, "Reminders"),
 ]
-CLINICAL_SECTIONS = {Section.NOTES}  # for those who see clinical content only
+CLINICAL_SECTIONS = {Section.NOTES, Section.MEASURES}  # for those who see clinical content only
 
 
 @dataclass

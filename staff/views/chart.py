@@ -16,10 +16,21 @@ from sessions.selectors import (
 )
 from sessions.selectors.chart import Section
 from sessions.selectors.rosters import chart_groups
+from staff.plots.chart import hours_plot
+from staff.views.measures import measures_section
 
 
 def _summary(request, head) -> dict:
     return {"groups": chart_groups(user=request.user, patient=head.patient, current=head.current)}
+
+
+def _attendance(request, head) -> dict:
+    weeks = chart_hours(head)
+    return {
+        "weeks": weeks,
+        "hours_plot": hours_plot(weeks),
+        "page": chart_attendance(head.patient, page=_page(request)) if head.clinician else None,
+    }
 
 
 def _page(request) -> str | None:
@@ -29,10 +40,8 @@ def _page(request) -> str | None:
 SHOWN = {
     Section.SUMMARY: _summary,
     Section.JOURNEY: lambda request, head: {"journey": chart_journey(head.patient)},
-    Section.ATTENDANCE: lambda request, head: {
-        "weeks": chart_hours(head),
-        "page": chart_attendance(head.patient, page=_page(request)) if head.clinician else None,
-    },
+    Section.MEASURES: measures_section,
+    Section.ATTENDANCE: _attendance,
     Section.NOTES: lambda request, head: {"page": chart_notes(head.patient, page=_page(request))},
     Section.REMINDERS: lambda request, head: {"page": chart_reminders(head.patient, page=_page(request))},
 }
