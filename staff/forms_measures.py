@@ -42,7 +42,9 @@ class MeasureForm(forms.Form):
                 coerce=int,
                 empty_value=None,
                 required=item.required,
-                widget=forms.Select(attrs={"class": "form-select w-auto"}) if days else forms.RadioSelect,
+                widget=forms.Select(attrs={"class": "form-select w-auto"})
+                if days
+                else forms.RadioSelect(attrs={"class": "form-check-input"}),
                 error_messages={
                     "required": f"Answer item {item.code}.",
                     "invalid_choice": "Choose one of the answers.",
@@ -93,7 +95,7 @@ class DrugScreenForm(forms.Form):
     observed = forms.ChoiceField(
         label="Collection observed",
         choices=OBSERVED,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={"required": "Say whether collection was observed."},
     )
 
@@ -105,7 +107,7 @@ class DrugScreenForm(forms.Form):
                 label=substance.label,
                 choices=ScreenResult.choices,
                 initial=ScreenResult.NEGATIVE,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 error_messages={"required": f"Give the result for {substance.label}."},
             )
 
