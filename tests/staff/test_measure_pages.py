@@ -68,7 +68,7 @@ def test_a_counselor_sees_scores_plotted_with_their_table_and_the_latest_band(cl
     assert 'id="bam-use-plot"' in page and 'id="bam-risk-plot"' in page and 'id="bam-protective-plot"' in page
     # GAD-7 never given: words, not an empty plot
     assert 'id="gad7-total-plot"' not in page
-    assert 'GAD-7</th>\n      <td>–</td><td class="text-body-secondary">No scores yet</td>' in page
+    assert 'GAD-7</th>\n      <td>\u2013</td><td class="text-body-secondary">No scores yet</td>' in page
 
 
 def test_the_plans_signatures_are_marked_on_the_plots(client, counselor, in_care, monkeypatch):
