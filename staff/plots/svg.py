@@ -100,13 +100,33 @@ def _svg(body: SafeString, height: int, label: str) -> SafeString:
 
 
 def _day_axis(axis: Axis) -> SafeString:
+    """Gridlines and labels on up to five days; the first label starts at its day and the last ends at it, so that
+    neither is cut at the plot's edges."""
     bottom = axis.height - BOTTOM
+    ticks = axis.day_ticks()
+    anchors = {ticks[0]: "start", ticks[-1]: "end"} if len(ticks) > 1 else {}
     return format_html_join(
         "",
         '<line class="plot-grid" x1="{0}" x2="{0}" y1="{1}" y2="{2}"></line>'
-        '<text class="plot-tick" x="{0}" y="{3}" text-anchor="middle">{4}</text>',
-        ((axis.x(day), TOP, bottom, bottom + 15, date_label(day, TICK_FORMAT)) for day in axis.day_ticks()),
+        '<text class="plot-tick" x="{0}" y="{3}" text-anchor="{5}">{4}</text>',
+        (
+            (axis.x(day), TOP, bottom, bottom + 15, date_label(day, TICK_FORMAT), anchors.get(day, "middle"))
+            for day in ticks
+        ),
     )
+
+
+def _spaced(values: list[float], axis: Axis, gap: float = 12) -> list[float]:
+    """The value ticks whose labels do not overlap (a tick closer than `gap` to the one kept below it is left out;
+    the top one is kept)."""
+    kept: list[float] = []
+    for value in sorted(values):
+        if kept and axis.y(kept[-1]) - axis.y(value) < gap:
+            if value != max(values):
+                continue
+            kept.pop()
+        kept.append(value)
+    return kept
 
 
 def line_plot(
@@ -144,7 +164,7 @@ def line_plot(
         "",
         '<line class="plot-grid" x1="{0}" x2="{1}" y1="{2}" y2="{2}"></line>'
         '<text class="plot-tick" x="{3}" y="{4}" text-anchor="end">{5}</text>',
-        ((LEFT, right, axis.y(v), LEFT - 4, axis.y(v) + 4, f"{v:g}") for v in value_ticks),
+        ((LEFT, right, axis.y(v), LEFT - 4, axis.y(v) + 4, f"{v:g}") for v in _spaced(value_ticks, axis)),
     )
     marking = format_html_join(
         "",

@@ -89,6 +89,20 @@ def test_markers_are_vertical_lines_on_their_day_and_widen_the_days_shown():
     assert float(every(root, "circle", "plot-point")[1].get("cx")) == (LEFT + WIDTH - RIGHT) / 2
 
 
+def test_value_labels_too_close_to_read_are_left_out_but_the_top_one():
+    root = parse(line_plot(points=[Point(DAY, 1, "x")], top_value=12, value_ticks=[0, 0.5, 11.5, 12]))
+
+    assert [t.text for t in every(root, "text", "plot-tick")][:2] == ["0", "12"]
+
+
+def test_the_first_and_last_days_labels_stay_inside_the_plot():
+    points = [Point(DAY, 1, "a"), Point(DAY + datetime.timedelta(days=4), 2, "b")]
+    root = parse(line_plot(points=points, top_value=2, value_ticks=[]))
+
+    anchors = [t.get("text-anchor") for t in every(root, "text", "plot-tick")]
+    assert anchors == ["start", "middle", "middle", "middle", "end"]
+
+
 def test_values_beyond_the_axis_stay_inside_the_plot():
     root = parse(line_plot(points=[Point(DAY, 40, "x")], top_value=27, value_ticks=[0, 27]))
 
@@ -118,8 +132,8 @@ def test_a_timelines_marks_differ_in_shape_not_only_colour_and_say_their_kind():
     assert [e.get("class") for e in every(root, "rect")] == ["plot-mark mark-expected"]
     assert [e.get("class") for e in every(root, "polygon")] == ["plot-mark mark-positive"]
     assert [t.text for t in every(root, "title")] == [m.label for m in marks]
-    lanes = [t.text for t in every(root, "text") if t.get("text-anchor") == "end"]
-    assert lanes == ["Whole screen", "Cocaine"]
+    labels = [t.text for t in every(root, "text")]
+    assert labels[:2] == ["Whole screen", "Cocaine"] and labels[2:] == ["Mar 1", "Mar 5", "Mar 8", "Mar 11", "Mar 15"]
     negative, positive = every(root, "circle")[0], every(root, "polygon")[0]
     assert float(negative.get("cx")) == LANE_LEFT
     assert float(negative.get("cy")) == TOP + 13  # the first lane's middle
