@@ -108,8 +108,11 @@ def test_the_drug_screens_show_as_a_timeline_and_a_table_flagging_unexpected_pos
     # lanes: the whole screen, then buprenorphine and cocaine (each ever positive)
     assert ">Whole screen</text>" in page and ">Buprenorphine</text>" in page and ">Cocaine</text>" in page
     assert page.count("mark-positive") == 2 + 1  # the legend's, and the 3rd screen's whole-screen and cocaine marks
-    assert page.count('<tr class="table-danger">') == 1
-    assert '<span class="flag">Unexpected positive</span>: Buprenorphine positive as expected, Cocaine positive' in page
+    assert page.count('<tr class="screen-unexpected">') == 1
+    assert (
+        '<span class="badge text-bg-danger">Unexpected positive</span> Buprenorphine positive as expected, Cocaine positive'
+        in page
+    )
     assert "All negative (2 tested)" in page
 
 

@@ -73,7 +73,7 @@ def test_an_unexpected_positive_is_flagged_in_the_message_and_on_the_chart(clien
     assert messages_of(response) == [
         "Drug screen recorded: unexpected positive for Cocaine. It is flagged on the chart for the counselor."
     ]
-    assert '<span class="flag">Unexpected positive</span>: Cocaine positive' in response.content.decode()
+    assert '<span class="badge text-bg-danger">Unexpected positive</span> Cocaine positive' in response.content.decode()
     assert DrugScreen.objects.get().observed is False
 
 
