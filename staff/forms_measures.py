@@ -99,6 +99,14 @@ class DrugScreenForm(forms.Form):
         error_messages={"required": "Say whether collection was observed."},
     )
 
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control", "aria-describedby": "id_note-help"}),
+        help_text="Optional: the lab, a sample refused or diluted, what the patient said.",
+    )
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"collected_time": timezone.localtime().replace(second=0, microsecond=0).time()})
         super().__init__(*args, **kwargs)

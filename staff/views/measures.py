@@ -125,6 +125,7 @@ def screen_new(request, pk: int):
                 collected_at=form.cleaned_data["collected_at"],
                 observed=form.cleaned_data["observed"] == "yes",
                 results=form.results,
+                note=form.cleaned_data["note"],
             )
         except MeasureError as error:
             form.refused(error)

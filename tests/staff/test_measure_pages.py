@@ -110,8 +110,8 @@ def test_the_drug_screens_show_as_a_timeline_and_a_table_flagging_unexpected_pos
     assert page.count("mark-positive") == 2 + 1  # the legend's, and the 3rd screen's whole-screen and cocaine marks
     assert page.count('<tr class="screen-unexpected">') == 1
     assert (
-        '<span class="badge text-bg-danger">Unexpected positive</span> Buprenorphine positive as expected, Cocaine positive'
-        in page
+        '<span class="badge text-bg-danger">Unexpected positive</span> '
+        "Buprenorphine positive as expected, Cocaine positive" in page
     )
     assert "All negative (2 tested)" in page
 

@@ -68,13 +68,15 @@ def test_a_screen_is_recorded_on_the_clinics_clock(client, counselor, in_care):
 def test_an_unexpected_positive_is_flagged_in_the_message_and_on_the_chart(client, counselor, in_care):
     client.force_login(counselor)
 
-    response = client.post(url(in_care.patient_id), screen_form(observed="no", coc="positive"), follow=True)
+    form = screen_form(observed="no", coc="positive") | {"note": "Says it was at a party."}
+    response = client.post(url(in_care.patient_id), form, follow=True)
 
     assert messages_of(response) == [
         "Drug screen recorded: unexpected positive for Cocaine. It is flagged on the chart for the counselor."
     ]
     assert '<span class="badge text-bg-danger">Unexpected positive</span> Cocaine positive' in response.content.decode()
-    assert DrugScreen.objects.get().observed is False
+    assert "Says it was at a party." in response.content.decode()
+    assert (DrugScreen.objects.get().observed, DrugScreen.objects.get().note) == (False, "Says it was at a party.")
 
 
 @pytest.mark.parametrize(
@@ -86,8 +88,9 @@ def test_an_unexpected_positive_is_flagged_in_the_message_and_on_the_chart(clien
         ({"observed": "maybe"}, "observed"),
         ({"result_coc": "unclear"}, "result_coc"),
         ({"result_fty": ""}, "result_fty"),
+        ({"note": "x" * 2001}, "note"),
     ],
-    ids=["no time", "bad day", "observed missing", "observed unknown", "bad result", "result missing"],
+    ids=["no time", "bad day", "observed missing", "observed unknown", "bad result", "result missing", "long note"],
 )
 def test_bad_input_is_a_field_error_and_nothing_is_saved(client, counselor, in_care, change, field):
     client.force_login(counselor)
