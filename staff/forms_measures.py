@@ -89,7 +89,7 @@ class DrugScreenForm(forms.Form):
     )
     collected_time = forms.TimeField(
         label="Collected at (time)",
-        widget=forms.TimeInput(attrs={"type": "time", "class": "form-control w-auto"}, format="%H:%M"),
+        widget=forms.TimeInput(attrs={"type": "time", "class": "form-control w-auto"}),
         error_messages={"required": "Give the time it was collected.", "invalid": "Give a time (HH:MM)."},
     )
     observed = forms.ChoiceField(

@@ -17,7 +17,7 @@ from sessions.selectors import (
 from sessions.selectors.chart import Section
 from sessions.selectors.rosters import chart_groups
 from staff.plots.chart import hours_plot
-from staff.views.measures import measures_section
+from staff.views.chart_measures import measures_section
 
 
 def _summary(request, head) -> dict:

@@ -1,49 +1,21 @@
-"""Measurement-based care on the chart: the Measures section (open safety alerts, each instrument's scores plotted
-against its bands with the plan's signatures marked, what is due, the drug screens), and its three forms: a measure
-entered item by item, a drug screen, a safety alert's follow-up. Each form calls one service and comes back to the
-section (post, redirect, get)."""
+"""The forms of the chart's Measures section (staff.views.chart_measures): a measure entered item by item, a drug
+screen, a safety alert's follow-up. Each calls one service and comes back to the section (post, redirect, get)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from clinic import policy
 from clinic.audit import AuditAction, audit_record
 from clinic.policy import Action
 from measures.errors import MeasureError
-from measures.instruments import BAM, GAD7, INSTRUMENTS, PHQ9, PHQ9_SELF_HARM_ITEM, Definition, Instrument
+from measures.instruments import INSTRUMENTS, PHQ9_SELF_HARM_ITEM, Definition, Instrument
 from measures.models import MeasureResponse, SafetyAlert, ScreenResult, Substance
-from measures.selectors import HISTORY_LIMIT, measures_due, patient_open_alerts, score_history, screen_history
 from measures.services import drug_screen_record, measure_record, safety_alert_follow_up
-from plans.selectors import signed_dates
 from staff.forms_measures import DrugScreenForm, FollowUpForm, MeasureForm
-from staff.plots.chart import SCALE_FIELDS, instrument_history, screen_history_plot, short_name
-
-SHOWN_INSTRUMENTS = (PHQ9, GAD7, BAM)
-
-
-def measures_section(request, head) -> dict:
-    """The Measures section's records: a constant number of queries (nine) whatever the length of the history,
-    each list bounded (measures.selectors.HISTORY_LIMIT)."""
-    patient = head.patient
-    if not policy.allows(request.user, Action.SEE_MEASURES, patient):
-        raise Http404
-    signed = signed_dates(patient)
-    return {
-        "alerts": patient_open_alerts(patient),
-        "histories": [
-            instrument_history(
-                definition, score_history(patient=patient, instrument=definition.code, limit=HISTORY_LIMIT), signed
-            )
-            for definition in SHOWN_INSTRUMENTS
-        ],
-        "due": measures_due([head.current], today=timezone.localdate()) if head.current else [],
-        "screens": screen_history_plot(screen_history(patient=patient, limit=HISTORY_LIMIT)),
-        "instruments": [(definition.code, short_name(definition)) for definition in SHOWN_INSTRUMENTS],
-    }
+from staff.plots.chart import SCALE_FIELDS, short_name
 
 
 def _patient(request, pk: int, action: Action):

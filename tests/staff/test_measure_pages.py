@@ -73,7 +73,7 @@ def test_a_counselor_sees_scores_plotted_with_their_table_and_the_latest_band(cl
 
 def test_the_plans_signatures_are_marked_on_the_plots(client, counselor, in_care, monkeypatch):
     day = timezone.localdate() - datetime.timedelta(days=15)
-    monkeypatch.setattr("staff.views.measures.signed_dates", lambda patient: [(day, 2)])
+    monkeypatch.setattr("staff.views.chart_measures.signed_dates", lambda patient: [(day, 2)])
     record(counselor, in_care, "phq9", phq9(18), 30)
     record(counselor, in_care, "phq9", phq9(8), 5)
     client.force_login(counselor)
@@ -176,7 +176,7 @@ def test_the_attendance_section_plots_the_weekly_hours_against_the_programs_band
 
 
 def test_the_section_is_the_same_size_for_a_short_and_a_long_history(client, counselor, in_care, monkeypatch):
-    monkeypatch.setattr("staff.views.measures.HISTORY_LIMIT", 5)
+    monkeypatch.setattr("staff.views.chart_measures.HISTORY_LIMIT", 5)
 
     def history(first, last):
         for days_ago in range(first, last):
