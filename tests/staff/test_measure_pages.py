@@ -190,3 +190,32 @@ def test_the_section_is_the_same_size_for_a_short_and_a_long_history(client, cou
     history(8, 41)
 
     assert_same_load(small, page_load(client, url(in_care)))
+
+
+def test_the_section_runs_the_same_queries_for_3_and_40_responses_and_screens(client, counselor, in_care):
+    """At the real limit (52), so both sizes are under it: the rows grow, the queries do not."""
+
+    def history(first, last):
+        for days_ago in range(first, last):
+            record(counselor, in_care, "gad7", gad7(days_ago % 21), days_ago)
+            screen(counselor, in_care, days_ago, coc="positive" if days_ago % 3 else "negative")
+
+    history(1, 4)
+    client.force_login(counselor)
+    small = page_load(client, url(in_care))
+    history(4, 41)
+    large = page_load(client, url(in_care))
+
+    assert small[0] == large[0]
+    assert large[1] < 200_000  # forty weeks of scores and screens: plots and tables, well under 200 kB
+
+
+@pytest.mark.parametrize("path", ["measures/new/?instrument=bam", "screens/new/"])
+def test_the_form_pages_do_not_grow_with_the_history(client, counselor, in_care, path):
+    client.force_login(counselor)
+    small = page_load(client, f"/patients/{in_care.patient_id}/{path}")
+    for days_ago in range(1, 30):
+        record(counselor, in_care, "bam", bam(), days_ago)
+        screen(counselor, in_care, days_ago)
+
+    assert_same_load(small, page_load(client, f"/patients/{in_care.patient_id}/{path}"))
