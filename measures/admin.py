@@ -80,5 +80,5 @@ class DrugScreenAdmin(ClinicalContentMixin, PatientScopedMixin, ReadOnlyAdmin):
     search_help_text = "A patient's MRN."
     list_select_related = ["patient", "entered_by"]
     date_hierarchy = "collected_at"
-    fields = ["patient", "enrollment", "collected_at", "observed", "entered_by", "entered_at"]
+    fields = ["patient", "enrollment", "collected_at", "observed", "note", "entered_by", "entered_at"]
     inlines = [DrugScreenResultInline]

@@ -189,6 +189,7 @@ class DrugScreen(models.Model):
     enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="drug_screens")
     collected_at = models.DateTimeField()
     observed = models.BooleanField(help_text="Collection was observed by staff.")
+    note = models.TextField(blank=True, help_text="E.g. the lab, a sample refused or diluted, what the patient said.")
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(auto_now_add=True)
 

@@ -45,6 +45,13 @@ def screen_history(*, patient, limit: int = HISTORY_LIMIT) -> list[DrugScreen]:
     )
 
 
+def patient_open_alerts(patient, *, limit: int = FLAG_LIMIT) -> list[SafetyAlert]:
+    """The patient's safety alerts still waiting for a follow-up, oldest first, with their responses. One query.
+    The caller has checked `measure.see` for the patient."""
+    alerts = SafetyAlert.objects.filter(patient=patient, followed_up_at__isnull=True).select_related("response")
+    return list(alerts.order_by("raised_at", "id")[:limit])
+
+
 def open_safety_alerts_for(user, *, limit: int = FLAG_LIMIT) -> list[SafetyAlert]:
     """The open safety alerts the user must see: a counselor's for their caseload, a supervisor's for everyone;
     none for front desk and administrators. Oldest first: the longest-waiting on top."""

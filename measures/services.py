@@ -128,6 +128,7 @@ def drug_screen_record(
     collected_at: datetime.datetime,
     observed: bool,
     results: dict[str, str],
+    note: str = "",
     now: datetime.datetime | None = None,
 ) -> DrugScreen:
     """Record a urine drug screen: when it was collected, whether collection was observed, and each tested
@@ -153,6 +154,7 @@ def drug_screen_record(
         enrollment=enrollment,
         collected_at=collected_at,
         observed=bool(observed),
+        note=(note or "").strip(),
         entered_by=acting_user,
     )
     DrugScreenResult.objects.bulk_create(

@@ -71,3 +71,17 @@ def plans_due(enrollments, today: datetime.date | None = None) -> list[PlanDeadl
     """The deadlines among `enrollments` that are overdue or due within three days, the most pressing first."""
     found = [d for d in deadlines(enrollments, today).values() if d.overdue or d.due_soon]
     return sorted(found, key=lambda d: (d.due_on, d.enrollment_id))
+
+
+SIGNED_DATES_LIMIT = 52  # a year of fortnightly reviews: bounded whatever the record holds
+
+
+def signed_dates(patient, *, limit: int = SIGNED_DATES_LIMIT) -> list[tuple[datetime.date, int]]:
+    """The clinic-local days the patient's plans were signed (first plans and reviews, every stay), oldest first,
+    with each version's number: the chart marks them on the measures' plots. One query."""
+    signed = (
+        TreatmentPlan.objects.filter(enrollment__patient=patient, signed_at__isnull=False)
+        .order_by("-signed_at", "-id")
+        .values_list("signed_at", "version")[:limit]
+    )
+    return [(timezone.localdate(signed_at), version) for signed_at, version in reversed(signed)]

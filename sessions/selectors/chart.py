@@ -25,6 +25,7 @@ class Section:
     SUMMARY = "summary"
     JOURNEY = "journey"
     PLAN = "plan"  # the treatment plan (plans composes it on the staff pages)
+    MEASURES = "measures"  # scores, drug screens, safety alerts (staff.views.measures): clinicians only
     ATTENDANCE = "attendance"
     NOTES = "notes"
     REMINDERS = "reminders"
@@ -34,11 +35,12 @@ SECTIONS = [
     (Section.SUMMARY, "Summary"),
     (Section.JOURNEY, "Journey"),
     (Section.PLAN, "Plan"),
+    (Section.MEASURES, "Measures"),
     (Section.ATTENDANCE, "Attendance"),
     (Section.NOTES, "Notes"),
     (Section.REMINDERS, "Reminders"),
 ]
-CLINICAL_SECTIONS = {Section.NOTES, Section.PLAN}  # for those who see clinical content only
+CLINICAL_SECTIONS = {Section.NOTES, Section.PLAN, Section.MEASURES}  # for those who see clinical content only
 
 
 @dataclass

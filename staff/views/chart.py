@@ -1,5 +1,5 @@
-"""A patient's chart, a section at a time (summary, journey, attendance, notes, reminders), and the summary's print
-view. Every opening is audited, naming the section."""
+"""A patient's chart, a section at a time (summary, journey, plan, measures, attendance, notes, reminders), and the
+summary's print view. Every opening is audited, naming the section."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -18,10 +18,21 @@ from sessions.selectors import (
 )
 from sessions.selectors.chart import Section
 from sessions.selectors.rosters import chart_groups
+from staff.plots.chart import hours_plot
+from staff.views.chart_measures import measures_section
 
 
 def _summary(request, head) -> dict:
     return {"groups": chart_groups(user=request.user, patient=head.patient, current=head.current)}
+
+
+def _attendance(request, head) -> dict:
+    weeks = chart_hours(head)
+    return {
+        "weeks": weeks,
+        "hours_plot": hours_plot(weeks),
+        "page": chart_attendance(head.patient, page=_page(request)) if head.clinician else None,
+    }
 
 
 def _page(request) -> str | None:
@@ -40,10 +51,8 @@ SHOWN = {
     Section.SUMMARY: _summary,
     Section.JOURNEY: lambda request, head: {"journey": chart_journey(head.patient)},
     Section.PLAN: _plan,
-    Section.ATTENDANCE: lambda request, head: {
-        "weeks": chart_hours(head),
-        "page": chart_attendance(head.patient, page=_page(request)) if head.clinician else None,
-    },
+    Section.MEASURES: measures_section,
+    Section.ATTENDANCE: _attendance,
     Section.NOTES: lambda request, head: {"page": chart_notes(head.patient, page=_page(request))},
     Section.REMINDERS: lambda request, head: {"page": chart_reminders(head.patient, page=_page(request))},
 }

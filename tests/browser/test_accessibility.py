@@ -9,6 +9,7 @@ from clinic.models import User
 from clinic.policy import Action
 from sessions.models import NoteAddendum, ProgressNote
 from tests.browser.plan_data import plan_pages
+from tests.browser.test_measures import seed_measures
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,6 +25,7 @@ def test_every_staff_page_passes_axe(page, live_server, sign_in, clinic, accessi
     ProgressNote.objects.filter(pk=note.pk).update(signed_at=timezone.now())  # signed: the addendum boxes show
     NoteAddendum.objects.create(note=note, author=clinic["counselor"], text="Called back:\nfeeling steadier.")
     note.refresh_from_db()
+    seed_measures(clinic["patient"], clinic["counselor"])  # the plots, their tables and an open safety alert
     sign_in(username)
     patient, session = clinic["patient"], clinic["session"]
     pages = [
@@ -33,6 +35,7 @@ def test_every_staff_page_passes_axe(page, live_server, sign_in, clinic, accessi
         f"/patients/{patient.pk}/",
         *(f"/patients/{patient.pk}/?section={name}" for name in ("journey", "attendance", "notes", "reminders")),
         f"/patients/{patient.pk}/print/",
+        *measure_pages(user, patient),
         f"/patients/{patient.pk}/book/" if policy.allows(user, Action.BOOK_SESSION, patient) else None,
         "/schedule/",
         f"/schedule/?view=day&counselor={clinic['counselor'].pk}",
@@ -59,6 +62,19 @@ def test_every_staff_page_passes_axe(page, live_server, sign_in, clinic, accessi
             found[path] = violations
 
     assert found == {}
+
+
+def measure_pages(user, patient) -> list[str]:
+    """The Measures section and its forms, for those who may open them."""
+    pages = []
+    if policy.allows(user, Action.SEE_MEASURES, patient):
+        pages.append(f"/patients/{patient.pk}/?section=measures")
+    if policy.allows(user, Action.RECORD_MEASURES, patient):
+        pages += [f"/patients/{patient.pk}/measures/new/?instrument={code}" for code in ("phq9", "bam")]
+        pages.append(f"/patients/{patient.pk}/screens/new/")
+    if policy.allows(user, Action.FOLLOW_UP_SAFETY_ALERT, patient):
+        pages.append(f"/patients/{patient.pk}/alerts/{patient.safety_alerts.get().pk}/follow-up/")
+    return pages
 
 
 @pytest.mark.parametrize("width", [1366, 390])

@@ -292,7 +292,7 @@ class Command(BaseCommand):
                 Page(role, "chart", f"/patients/{patient.pk}/"),
                 *(
                     Page(role, f"chart, {section}", f"/patients/{patient.pk}/?section={section}")
-                    for section in ("journey", "attendance", "notes", "reminders")
+                    for section in ("journey", "measures", "attendance", "notes", "reminders")
                 ),
                 Page(role, "chart, print", f"/patients/{patient.pk}/print/"),
             ]
@@ -313,6 +313,12 @@ class Command(BaseCommand):
             ]
             if allows(user, Action.RUN_SESSION, session):
                 staff.append(Page(role, "attendance sheet", f"/sessions/{session.pk}/attendance/"))
+            if allows(user, Action.RECORD_MEASURES, patient):
+                staff += [
+                    Page(role, "measure form, PHQ-9", f"/patients/{patient.pk}/measures/new/?instrument=phq9"),
+                    Page(role, "measure form, BAM", f"/patients/{patient.pk}/measures/new/?instrument=bam"),
+                    Page(role, "drug screen form", f"/patients/{patient.pk}/screens/new/"),
+                ]
             pages += staff + self._admin_changelists(user)
         return pages, bare
 
