@@ -14,9 +14,10 @@ from tests.measures.conftest import bam, gad7, phq9
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def seed_measures(patient, counselor, *, alert: bool = True) -> None:
-    """Three weeks of scores (improving), a BAM, a signed plan, three weekly drug screens (one with an expected
-    buprenorphine, one with an unexpected cocaine positive) and, if `alert`, an open safety alert."""
+def seed_measures(patient, counselor, *, alert: bool = True, plan: bool = True) -> None:
+    """Three weeks of scores (improving), a BAM, a signed plan (unless `plan` is False: the caller writes its own),
+    three weekly drug screens (one with an expected buprenorphine, one with an unexpected cocaine positive) and, if
+    `alert`, an open safety alert."""
     today = timezone.localdate()
     for days_ago, total in ((18, 17), (11, 13), (4, 9)):
         answers = phq9(total, item9=1) if alert and days_ago == 4 else phq9(total)
@@ -32,12 +33,11 @@ def seed_measures(patient, counselor, *, alert: bool = True) -> None:
         answers=bam(i3=10, i4=2, i8=2, i9=3, i10=8, i16=12),
         administered_on=today - datetime.timedelta(days=4),
     )
-    plan = plan_start(acting_user=counselor, enrollment=patient.enrollments.get())
-    if not plan.problems.exists():
-        plan_add_problem(acting_user=counselor, plan=plan, dimension=5, severity=2, description="Relapse risk")
-    for problem in plan.problems.filter(description=""):
-        problem.description = "Relapse risk"
-    plan_sign(acting_user=counselor, plan=plan, patient_agreed_on=today, agreement_method="paper")
+    if plan:
+        draft = plan_start(acting_user=counselor, enrollment=patient.enrollments.get())
+        if not draft.problems.exists():
+            plan_add_problem(acting_user=counselor, plan=draft, dimension=5, severity=2, description="Relapse risk")
+        plan_sign(acting_user=counselor, plan=draft, patient_agreed_on=today, agreement_method="paper")
     for days_ago, results in ((15, {}), (8, {"bup": "expected"}), (1, {"bup": "expected", "thc": "positive"})):
         drug_screen_record(
             acting_user=counselor,
