@@ -82,6 +82,11 @@ class TreatmentPlan(models.Model):
     signed_at = models.DateTimeField(null=True, blank=True)
     patient_agreed_on = models.DateField(null=True, blank=True)
     agreement_method = models.CharField(max_length=8, choices=AgreementMethod.choices, blank=True)
+    agreed_by_representative = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="Who agreed when not the patient: a guardian or representative's name and relation.",
+    )
     agreement_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -105,6 +110,7 @@ class TreatmentPlan(models.Model):
                     signed_at__isnull=True,
                     patient_agreed_on__isnull=True,
                     agreement_method="",
+                    agreed_by_representative="",
                     agreement_recorded_by__isnull=True,
                 )
                 | Q(
@@ -141,6 +147,11 @@ class TreatmentPlan(models.Model):
         if self._stored_signed():
             raise SignedPlanError("A signed treatment plan cannot be deleted.")
         return super().delete(*args, **kwargs)
+
+    @property
+    def agreed_by(self) -> str:
+        """Who agreed to the plan, as the chart and the print view say it."""
+        return self.agreed_by_representative or "the patient"
 
     @property
     def is_signed(self) -> bool:

@@ -262,13 +262,22 @@ def unaddressed_dimensions(plan: TreatmentPlan) -> list[int]:
 
 @transaction.atomic
 def plan_sign(
-    *, acting_user, plan: TreatmentPlan, patient_agreed_on: datetime.date, agreement_method: str
+    *,
+    acting_user,
+    plan: TreatmentPlan,
+    patient_agreed_on: datetime.date,
+    agreement_method: str,
+    agreed_by_representative: str = "",
 ) -> TreatmentPlan:
-    """The counselor signs the draft, recording the day and the way the patient agreed to it. Refused while a
-    dimension rated 3 or 4 is left unaddressed, or a problem is unwritten."""
+    """The counselor signs the draft, recording who agreed to it (the patient, or a guardian or representative
+    named with their relation), the day and the way. Refused while a dimension rated 3 or 4 is left unaddressed,
+    or a problem is unwritten."""
     plan = _lock_draft(acting_user, plan)
     if agreement_method not in AgreementMethod.values:
         raise PlanError("Say how the patient agreed: on paper, on screen or verbally.", code="bad_agreement")
+    representative = " ".join(str(agreed_by_representative or "").split())
+    if len(representative) > 150:
+        raise PlanError("Name the representative in 150 characters or fewer.", code="bad_representative")
     today = timezone.localdate()
     if not isinstance(patient_agreed_on, datetime.date) or patient_agreed_on > today:
         raise PlanError("The day the patient agreed cannot be in the future.", code="bad_date")
@@ -291,10 +300,11 @@ def plan_sign(
         signed_at=timezone.now(),
         patient_agreed_on=patient_agreed_on,
         agreement_method=agreement_method,
+        agreed_by_representative=representative,
         agreement_recorded_by=acting_user,
     )
     plan.refresh_from_db()
-    _audit(acting_user, AuditAction.PLAN_SIGN, plan, agreement=agreement_method)
+    _audit(acting_user, AuditAction.PLAN_SIGN, plan, agreement=agreement_method, representative=bool(representative))
     return plan
 
 

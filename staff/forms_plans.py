@@ -88,6 +88,12 @@ class SignForm(forms.Form):
         label="Day the patient agreed", initial=timezone.localdate, widget=_date_widget()
     )
     agreement_method = forms.ChoiceField(label="How the patient agreed", choices=AgreementMethod.choices)
+    agreed_by_representative = forms.CharField(
+        label="Agreed by a guardian or representative",
+        required=False,
+        max_length=150,
+        help_text="Leave empty when the patient agreed. Otherwise the name and relation, e.g. “Ana Ruiz, mother”.",
+    )
 
     def clean_patient_agreed_on(self) -> datetime.date:
         day = self.cleaned_data["patient_agreed_on"]

@@ -153,9 +153,39 @@ def test_signing_a_written_draft_records_the_agreement_and_shows_the_signed_plan
     html = _html(response)
 
     assert response.redirect_chain[-1][0].endswith("?section=plan")
-    assert "Plan signed." in html and "Agreed verbally on Nov 18, 2026" in html
+    assert "Plan signed." in html and "Agreed verbally by the patient on Nov 18, 2026" in html
     draft_plan.refresh_from_db()
     assert draft_plan.status == PlanStatus.SIGNED and draft_plan.agreement_method == "verbal"
+
+
+def test_a_guardian_who_agrees_is_recorded_by_name_on_the_chart_and_the_print_view(writer, draft_plan):
+    response = writer.post(
+        f"{_base(draft_plan)}/sign/",
+        {
+            "sign-patient_agreed_on": TODAY.isoformat(),
+            "sign-agreement_method": "paper",
+            "sign-agreed_by_representative": "  Ana   Ruiz, mother ",
+        },
+        follow=True,
+    )
+
+    assert "Signed on paper by Ana Ruiz, mother on Nov 18, 2026" in _html(response)
+    assert "Signed on paper by Ana Ruiz, mother, Nov 18, 2026" in _html(writer.get(f"{_base(draft_plan)}/print/"))
+
+
+def test_a_representative_named_at_length_is_a_field_error_and_the_plan_stays_a_draft(writer, draft_plan):
+    response = writer.post(
+        f"{_base(draft_plan)}/sign/",
+        {
+            "sign-patient_agreed_on": TODAY.isoformat(),
+            "sign-agreement_method": "paper",
+            "sign-agreed_by_representative": "A" * 151,
+        },
+    )
+
+    assert "Ensure this value has at most 150 characters (it has 151)." in _html(response)
+    draft_plan.refresh_from_db()
+    assert draft_plan.status == PlanStatus.DRAFT and draft_plan.agreed_by_representative == ""
 
 
 def test_an_agreement_in_the_future_is_a_field_error(writer, draft_plan):

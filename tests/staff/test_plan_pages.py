@@ -28,7 +28,7 @@ def test_the_plan_section_shows_the_signed_plan_with_its_deadline_parts_and_vers
     html = client.get(_chart(signed_plan.enrollment.patient)).content.decode()
 
     assert "Treatment plan" in html and "signed</span> version 1" in html
-    assert "Signed on paper on Nov 18, 2026, recorded by" in html
+    assert "Signed on paper by the patient on Nov 18, 2026, recorded by" in html
     assert "Review due Dec 18, 2026" in html
     assert "3 Emotional, behavioral or cognitive conditions" in html and "severity 4" in html
     assert "“I want to stay sober for my kids.”" in html
@@ -116,7 +116,7 @@ def test_the_print_view_has_signature_lines_and_is_audited(client, counselor, si
     html = client.get(f"/patients/{patient.pk}/plan/print/").content.decode()
 
     assert "Treatment plan, version 1" in html and "note-print.css" in html
-    assert "Patient: ____" in html and "Counselor: ____" in html and "Clinical supervisor" not in html
+    assert "Patient (or guardian or representative): ____" in html and "Counselor: ____" in html and "Clinical supervisor" not in html
     event = AuditEvent.objects.filter(action="patient.view", patient_id=patient.pk).latest("pk")
     assert event.detail["page"] == "plan-print" and event.detail["section"] == "plan"
 
