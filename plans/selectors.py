@@ -161,8 +161,7 @@ def plans_due_for(user, *, today: datetime.date | None = None, limit: int = FLAG
         .only("admitted_on", "program_id", *PATIENT_COLUMNS, *PROGRAM_COLUMNS)
         .order_by("due_on", "pk")[:limit]
     )
-    total = len(rows) if len(rows) < limit else due.count()
-    return [PlanDue(e, _deadline(e, today)) for e in rows], total
+    return [PlanDue(e, _deadline(e, today)) for e in rows], due.count()
 
 
 PATIENT_COLUMNS = [f"patient__{name}" for name in ("legal_first_name", "legal_last_name", "preferred_name", "mrn")]

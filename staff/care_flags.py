@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from clinic import policy
+from clinic.policy import Action
 from measures.selectors import measures_due_for, open_safety_alerts_for, score_rises, unexpected_positives
 from plans.selectors import plans_due_for
 
@@ -61,16 +63,21 @@ class CareFlags:
         ]
 
 
-def care_flags_for(user, *, today: datetime.date | None = None) -> CareFlags:
-    """The clinical flags `user` must see (all empty for non-clinicians). Nine queries whatever the clinic's size."""
+def care_flags_for(user, *, caseload_of=None, today: datetime.date | None = None) -> CareFlags:
+    """The clinical flags `user` must see (all empty for non-clinicians). A clinician looking at `caseload_of`'s
+    caseload (a supervisor choosing it on the dashboard) sees its plans and measures as that counselor does: a
+    narrower scope than their own. Safety alerts stay the user's own: every one of them, whatever the caseload.
+    Nine queries whatever the clinic's size."""
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=RECENT_DAYS)
     over = FLAG_LIMIT + 1
-    plans, plans_total = plans_due_for(user, today=today, limit=FLAG_LIMIT)
+    clinician = policy.allows(user, Action.SEE_CLINICAL)
+    scope = caseload_of if caseload_of is not None and clinician else user
+    plans, plans_total = plans_due_for(scope, today=today, limit=FLAG_LIMIT)
     return CareFlags(
         safety_alerts=Block(open_safety_alerts_for(user, limit=over)),
         plans_due=Block(plans, plans_total),
-        measures_due=Block(measures_due_for(user, today=today, limit=over)),
-        unexpected_positives=Block(unexpected_positives(user, since=since, limit=over)),
-        score_rises=Block(score_rises(user, since=since, limit=over)),
+        measures_due=Block(measures_due_for(scope, today=today, limit=over)),
+        unexpected_positives=Block(unexpected_positives(scope, since=since, limit=over)),
+        score_rises=Block(score_rises(scope, since=since, limit=over)),
     )

@@ -18,7 +18,7 @@ def dashboard(request):
         return redirect(f"{request.path}?counselor={form.cleaned_data['counselor'].pk}")
     # A counselor who matches no one shows everyone's caseload, and the form says why.
     board = dashboard_for(request.user, counselor=form.cleaned_data.get("counselor"), page=request.GET.get("page"))
-    flags = care_flags_for(request.user)
+    flags = care_flags_for(request.user, caseload_of=board.counselor)
     audit_record(
         actor=request.user,
         action=AuditAction.DASHBOARD_VIEW,

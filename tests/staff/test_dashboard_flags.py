@@ -9,9 +9,11 @@ from django.utils import timezone
 from clinic.models import AuditEvent
 from measures.models import MeasureSchedule, SafetyAlert
 from measures.services import drug_screen_record, measure_record, safety_alert_follow_up
+from staff.care_flags import care_flags_for
 from tests.clock import TODAY
 from tests.factories import EnrollmentFactory, UserFactory
 from tests.measures.conftest import gad7, phq9
+from tests.staff.test_page_sizes import flagged
 
 pytestmark = pytest.mark.django_db
 
@@ -150,12 +152,46 @@ def test_front_desk_and_administrators_see_no_flags(client, counselor, superviso
     assert "self-harm" not in page and "Treatment plans due" not in page
 
 
-def test_the_audit_row_names_the_patients_of_the_flags(client, counselor, supervisor):
+def test_the_audit_row_names_the_patients_of_the_flags(client, counselor, supervisor, monkeypatch):
+    monkeypatch.setattr("sessions.selectors.dashboard.PAGE_SIZE", 1)  # one caseload row: the flags name more
     alerted = in_care(counselor, last_name="Alerted")
     measure_record(acting_user=counselor, patient=alerted.patient, instrument="phq9", answers=phq9(5, item9=1))
-    overdue = in_care(UserFactory(role="counselor"), days=30)  # not on the supervisor's first caseload page
-    client.force_login(supervisor)
-    client.get("/?counselor=" + str(counselor.pk))
+    overdue = [in_care(counselor, days=30, last_name=name) for name in ("Aaronson", "Zylberg")]
+    client.force_login(counselor)
+    client.get("/")
 
     event = AuditEvent.objects.get(action="dashboard.view")
-    assert {alerted.patient_id, overdue.patient_id} <= set(event.patients.values_list("patient_id", flat=True))
+    named = set(event.patients.values_list("patient_id", flat=True))
+    assert {alerted.patient_id, *(e.patient_id for e in overdue)} <= named
+
+
+def test_a_supervisor_choosing_a_caseload_sees_its_plans_and_every_safety_alert(
+    client, counselor, other_counselor, supervisor
+):
+    in_care(counselor, last_name="Mineplan")
+    theirs = in_care(other_counselor, last_name="Theirplan")
+    measure_record(acting_user=other_counselor, patient=theirs.patient, instrument="phq9", answers=phq9(5, item9=1))
+    client.force_login(supervisor)
+
+    page = client.get(f"/?counselor={counselor.pk}").content.decode()
+
+    flags = page[page.index('id="care-flags"') :]
+    assert "Mineplan, " in flags and "Theirplan, " not in flags
+    assert "Theirplan, " in top(page)
+
+
+@pytest.mark.parametrize("role", ["counselor", "supervisor"])
+def test_the_flags_take_nine_queries_and_none_for_front_desk(
+    counselor, front_desk, users, role, django_assert_num_queries
+):
+    """The dashboard's cost of the flags (issue 10 measures the page): three for plans (programs, the rows, how
+    many), three for measures due, one each for alerts, positives and rises; nothing for the front desk."""
+    for _ in range(3):
+        flagged(counselor, in_care(counselor))
+    with django_assert_num_queries(9):
+        flags = care_flags_for(users[role])
+    assert all(
+        (flags.safety_alerts, flags.plans_due, flags.measures_due, flags.unexpected_positives, flags.score_rises)
+    )
+    with django_assert_num_queries(0):
+        assert not care_flags_for(front_desk).any
