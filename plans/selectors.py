@@ -8,7 +8,7 @@ them moves nothing.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, DateField, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, DateField, F, Max, Q, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -148,9 +148,11 @@ def plans_due_for(user, *, today: datetime.date | None = None, limit: int = FLAG
         return [], 0
     today = today or timezone.localdate()
     programs = list(Program.objects.only("plan_due_days", "plan_review_days", "level_of_care"))
-    latest = TreatmentPlan.objects.filter(enrollment=OuterRef("pk"), status=PlanStatus.SIGNED).order_by("-version")
+    # The latest signature, the latest version's (versions are signed in turn): an aggregate over a join, which
+    # the database computes once per enrollment however often the conditions name it (a correlated subquery
+    # would run again for each program's condition and for the order).
     enrollments = Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE).annotate(
-        last_signed_at=Subquery(latest.values("signed_at")[:1])
+        last_signed_at=Max("plans__signed_at", filter=Q(plans__status=PlanStatus.SIGNED))
     )
     if not policy.allows(user, Action.SEE_ALL_PATIENTS):
         enrollments = enrollments.filter(patient__in=policy.visible_patient_ids(user))
