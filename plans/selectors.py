@@ -154,8 +154,7 @@ def plans_due_for(user, *, today: datetime.date | None = None, limit: int = FLAG
     enrollments = Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE).annotate(
         last_signed_at=Max("plans__signed_at", filter=Q(plans__status=PlanStatus.SIGNED))
     )
-    if not policy.allows(user, Action.SEE_ALL_PATIENTS):
-        enrollments = enrollments.filter(patient__in=policy.visible_patient_ids(user))
+    enrollments = policy.in_scope(enrollments, user)
     due = enrollments.filter(_due_by(programs, today + datetime.timedelta(days=DUE_SOON_DAYS)))
     rows = list(
         due.annotate(due_on=_due_on(programs))
