@@ -9,4 +9,14 @@ class MeasuresConfig(AppConfig):
     verbose_name = "Measures and drug screens"
 
     def ready(self):
-        from measures import policy  # noqa: F401 - registers the rules
+        from measures import (
+            digest,
+            policy,  # noqa: F401 - registers the rules
+        )
+        from sessions.selectors.digest import digest_section_register
+
+        # The digest's sections: the urgent alerts first, the plans' section (plans.apps) between.
+        digest_section_register("safety_alerts", digest.safety_alerts_section, order=10)
+        digest_section_register("measures_due", digest.measures_due_section, order=30)
+        digest_section_register("unexpected_positives", digest.unexpected_positives_section, order=40)
+        digest_section_register("score_rises", digest.score_rises_section, order=50)

@@ -14,3 +14,8 @@ class PlansConfig(AppConfig):
         from programs.signals import enrollment_ended
 
         enrollment_ended.connect(on_enrollment_ended, dispatch_uid="plans.on_enrollment_ended")
+
+        from plans.digest import plans_due_section
+        from sessions.selectors.digest import digest_section_register
+
+        digest_section_register("plans_due", plans_due_section, order=20)

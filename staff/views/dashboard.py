@@ -1,11 +1,13 @@
-"""The home page: a caseload with hours, absences and the next session; today's sessions; absences to follow up
-and reviews due."""
+"""The home page: urgent safety alerts on top; a caseload with hours, absences and the next session; today's
+sessions; absences to follow up and reviews due; plans and measures due, unexpected positive screens and score
+rises (from plans and measures, composed here: see staff.care_flags)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from clinic.audit import AuditAction, audit_record
 from sessions.selectors import caseload_choices, dashboard_for
+from staff.care_flags import care_flags_for
 from staff.forms import CaseloadForm
 
 
@@ -16,10 +18,11 @@ def dashboard(request):
         return redirect(f"{request.path}?counselor={form.cleaned_data['counselor'].pk}")
     # A counselor who matches no one shows everyone's caseload, and the form says why.
     board = dashboard_for(request.user, counselor=form.cleaned_data.get("counselor"), page=request.GET.get("page"))
+    flags = care_flags_for(request.user, caseload_of=board.counselor)
     audit_record(
         actor=request.user,
         action=AuditAction.DASHBOARD_VIEW,
-        patient_ids=board.patient_ids,
+        patient_ids=[*board.patient_ids, *flags.patient_ids],
         counselor_id=board.counselor.pk if board.counselor else None,
     )
     return render(
@@ -36,5 +39,6 @@ def dashboard(request):
             "today_more": board.today_more,
             "alerts": board.alerts,
             "reviews": board.reviews,
+            "flags": flags,
         },
     )

@@ -15,10 +15,49 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def flag_everything(clinic) -> None:
+    """Every block of the dashboard's clinical flags, for another patient of Jordan's in a program of its own (so
+    Whitfield's chart keeps its own data): a first plan overdue (admitted 20 days ago, none signed), a GAD-7 due, a
+    PHQ-9 rising 6 points with item 9 above 0 (an open safety alert) and an unexpected positive screen."""
+    import datetime
+
+    from measures.models import MeasureSchedule
+    from measures.services import drug_screen_record, measure_record
+    from tests.factories import EnrollmentFactory
+    from tests.measures.conftest import phq9
+
+    counselor = clinic["counselor"]
+    enrollment = EnrollmentFactory(
+        counselor=counselor,
+        patient__primary_counselor=counselor,
+        patient__legal_last_name="Abernathy",
+        program__name="IOP - Evening Track",
+        program__level_of_care="2.1",
+    )
+    MeasureSchedule.objects.create(program=enrollment.program, instrument="gad7", at_admission=True)
+    today = timezone.localdate()
+    for days_ago, answers in ((10, phq9(2)), (1, phq9(8, item9=1))):
+        measure_record(
+            acting_user=counselor,
+            patient=enrollment.patient,
+            instrument="phq9",
+            answers=answers,
+            administered_on=today - datetime.timedelta(days=days_ago),
+        )
+    drug_screen_record(
+        acting_user=counselor,
+        patient=enrollment.patient,
+        collected_at=timezone.now() - datetime.timedelta(hours=20),
+        observed=True,
+        results={"coc": "positive"},
+    )
+
+
 @pytest.mark.parametrize("width", [1366, 390])
 @pytest.mark.parametrize("username", ["jordan", "morgan", "casey", "ada"])
 def test_every_staff_page_passes_axe(page, live_server, sign_in, clinic, accessibility_violations, width, username):
     UserFactory(username="ada", role="administrator")
+    flag_everything(clinic)
     user = User.objects.get(username=username)
     page.set_viewport_size({"width": width, "height": 900})
     note = clinic["note"]

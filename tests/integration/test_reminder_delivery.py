@@ -18,7 +18,8 @@ from clinic.clock import local_start
 from sessions.models import Reminder
 from sessions.services.reminder_plan import TOO_LATE, due_before, reminders_plan
 from tests.conftest import require_service
-from tests.factories import GroupSessionFactory, MembershipFactory, TherapyGroupFactory
+from tests.factories import GroupSessionFactory, MembershipFactory, TherapyGroupFactory, UserFactory
+from tests.reminders.test_digest_flags import flagged_patient
 from tests.smtp import SMTPSink
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -223,3 +224,26 @@ def test_reminders_wait_out_an_smtp_outage_and_are_delivered_once(workers, sink,
     time.sleep(2)
 
     assert_each_sent_exactly_once(sink, patients)
+
+
+def test_a_digest_with_the_plans_and_measures_sections_is_delivered(workers, sink, tmp_path):
+    counselor = UserFactory(role="counselor", email="digest@staff.example")
+    patient = flagged_patient(counselor, "Quintero", today=timezone.localdate())
+    digest = Reminder.objects.create(
+        kind="daily_digest", staff=counselor, for_date=timezone.localdate(), due_at=timezone.now()
+    )
+
+    workers()
+    wait_for(
+        lambda: Reminder.objects.filter(pk=digest.pk, status="sent").exists(),
+        seconds=60,
+        what="the digest",
+        logs=tmp_path,
+    )
+
+    digest.refresh_from_db()
+    [message] = [m for m in sink.recorder.messages if m["Message-ID"] == digest.message_id]
+    [text] = [p.get_payload(decode=True).decode() for p in message.walk() if p.get_content_type() == "text/plain"]
+    assert f"Marisol Q. (MRN {patient.mrn}): raised" in text
+    assert "URGENT: safety alerts to follow up (1)" in text and "Treatment plans due or overdue (1)" in text
+    assert message["Subject"].startswith("Your day,")

@@ -6,6 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from measures.models import MeasureSchedule
+from measures.services import drug_screen_record, measure_record
 from sessions.models import AbsenceReview, Reminder
 from tests.factories import (
     AttendanceFactory,
@@ -20,6 +22,7 @@ from tests.factories import (
     caseload_patient,
 )
 from tests.helpers import assert_same_load, page_load
+from tests.measures.conftest import phq9
 
 pytestmark = pytest.mark.django_db
 
@@ -31,15 +34,39 @@ def _small_pages(monkeypatch):
     monkeypatch.setattr("sessions.selectors.dashboard.PAGE_SIZE", 3)
     monkeypatch.setattr("sessions.selectors.dashboard.TODAY_LIMIT", 3)
     monkeypatch.setattr("sessions.selectors.dashboard.FOLLOW_UP_LIMIT", 3)
+    monkeypatch.setattr("staff.care_flags.FLAG_LIMIT", 3)
     monkeypatch.setattr("sessions.selectors.patients.PAGE_SIZE", 3)
     monkeypatch.setattr("sessions.selectors.schedule.DAY_LIMIT", 3)
 
 
+def flagged(counselor, enrollment) -> None:
+    """Every clinical flag of the dashboard for the patient: a first plan overdue (admitted 20 days ago, none
+    signed), a measure due, an open safety alert after a rise of 5 points, an unexpected positive screen."""
+    MeasureSchedule.objects.create(program=enrollment.program, instrument="gad7", at_admission=True)
+    for days_ago, total, item9 in ((10, 2, 0), (1, 9, 1)):
+        measure_record(
+            acting_user=counselor,
+            patient=enrollment.patient,
+            instrument="phq9",
+            answers=phq9(total, item9=item9),
+            administered_on=timezone.localdate() - datetime.timedelta(days=days_ago),
+        )
+    drug_screen_record(
+        acting_user=counselor,
+        patient=enrollment.patient,
+        collected_at=timezone.now() - datetime.timedelta(hours=3),
+        observed=False,
+        results={"coc": "positive"},
+    )
+
+
 def busy_patients(counselor, count: int) -> None:
     """`count` patients of `counselor`'s caseload, each in a group that meets today (and missed it: an alert and a
-    review) as well as yesterday and tomorrow, all with the same name so that only counts tell them apart."""
+    review) as well as yesterday and tomorrow, with every plan and measure flag, all with the same name so that
+    only counts tell them apart."""
     for _ in range(count):
         enrollment = caseload_patient(counselor, patient__legal_last_name="Garcia", patient__legal_first_name="Ana")
+        flagged(counselor, enrollment)
         session = GroupSessionFactory(group=enrollment.group_memberships.get().group)
         AttendanceFactory(session=session, enrollment=enrollment, status="unexcused", minutes_attended=0)
         Reminder.objects.create(
@@ -56,6 +83,9 @@ def test_each_roles_dashboard_is_the_same_size_for_a_small_and_a_large_caseload(
     busy_patients(counselor, MANY - FEW)
 
     assert_same_load(small, page_load(client, "/"))
+    blocks = ['id="safety-alerts"', 'id="plans-due"', 'id="measures-due"', 'id="unexpected-positives"', "score-rises"]
+    page = client.get("/").content.decode()
+    assert [block in page for block in blocks] == [role in ("counselor", "supervisor")] * len(blocks)
 
 
 @pytest.mark.parametrize("role", ["counselor", "supervisor"])
