@@ -1,6 +1,7 @@
 """A counselor on a patient's Measures section: enters a PHQ-9 item by item, sees the message and the plot with one
-more point (and its table one more row), records a drug screen with an unexpected positive and sees it flagged.
-Screenshots go to the test-artifacts folder and the test's tmp_path."""
+more point (and its table one more row), records a drug screen with an unexpected positive and sees it flagged, then
+signs a review of the treatment plan, which the score plot marks. Screenshots go to the test-artifacts folder and
+the test's tmp_path."""
 
 import datetime
 
@@ -48,7 +49,7 @@ def seed_measures(patient, counselor, *, alert: bool = True, plan: bool = True) 
         )
 
 
-def test_a_counselor_enters_a_phq9_and_a_drug_screen_and_sees_them_plotted(
+def test_a_counselor_enters_a_phq9_and_a_screen_sees_them_plotted_and_signs_a_plan_review(
     page, live_server, sign_in, clinic, screenshot, tmp_path
 ):
     patient = clinic["patient"]
@@ -88,6 +89,19 @@ def test_a_counselor_enters_a_phq9_and_a_drug_screen_and_sees_them_plotted(
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot("measures-screen-flagged")
     page.screenshot(path=str(tmp_path / "measures-screen-flagged.png"), full_page=True)
+
+    # The scores drive the plan: the counselor reviews it, signs version 2, and the plot marks the review.
+    page.get_by_role("link", name="Plan", exact=True).click()
+    page.get_by_role("button", name="Start a review").click()
+    page.get_by_text("Review started").wait_for()
+    page.get_by_label("How the patient agreed").select_option(label="Agreed verbally")
+    page.get_by_role("button", name="Sign the plan").click()
+    page.get_by_text("Plan signed.").wait_for()
+    assert "signed version 2" in " ".join(page.locator("#plan-status").inner_text().split())
+    page.get_by_role("link", name="Measures").click()
+    markers = plot.locator("line.plot-marker title").evaluate_all("titles => titles.map(t => t.textContent)")
+    assert [label.split(" signed")[0] for label in markers] == ["Plan version 1", "Plan version 2"]
+    screenshot("measures-after-review")
 
 
 def test_the_plots_fit_a_phone_and_the_alert_takes_a_follow_up(page, live_server, sign_in, clinic, screenshot):
