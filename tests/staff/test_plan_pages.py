@@ -116,7 +116,11 @@ def test_the_print_view_has_signature_lines_and_is_audited(client, counselor, si
     html = client.get(f"/patients/{patient.pk}/plan/print/").content.decode()
 
     assert "Treatment plan, version 1" in html and "note-print.css" in html
-    assert "Patient (or guardian or representative): ____" in html and "Counselor: ____" in html and "Clinical supervisor" not in html
+    assert (
+        "Patient (or guardian or representative): ____" in html
+        and "Counselor: ____" in html
+        and "Clinical supervisor" not in html
+    )
     event = AuditEvent.objects.filter(action="patient.view", patient_id=patient.pk).latest("pk")
     assert event.detail["page"] == "plan-print" and event.detail["section"] == "plan"
 
