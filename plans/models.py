@@ -304,13 +304,27 @@ class DeferredDimension(PlanPart):
         return f"Dimension {self.dimension} deferred"
 
 
+SIGNED_NOTE_LINKS = "The note is signed: the objectives it worked on are fixed with it (add an addendum instead)."
+
+
+class NoteObjectiveQuerySet(models.QuerySet):
+    def delete(self):
+        if self.filter(note__signed_at__isnull=False).exists():
+            raise PlanError(SIGNED_NOTE_LINKS, code="signed_note")
+        return super().delete()
+
+
 class NoteObjective(models.Model):
-    """A progress note worked on an objective of the patient's plan. Links are added, never changed."""
+    """A progress note worked on an objective of the patient's plan. While the note is a draft its links follow
+    what the author ticks; once the note is signed they are part of the signed record: the model refuses to change
+    or delete them, and on PostgreSQL a trigger too (migration 0004)."""
 
     note = models.ForeignKey(ProgressNote, on_delete=models.PROTECT, related_name="objective_links")
     objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="note_links")
     linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     linked_at = models.DateTimeField(auto_now_add=True)
+
+    objects = NoteObjectiveQuerySet.as_manager()
 
     class Meta:
         ordering = ["objective", "linked_at"]
@@ -318,3 +332,16 @@ class NoteObjective(models.Model):
 
     def __str__(self) -> str:
         return f"Note {self.note_id} on objective {self.objective_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self._of_signed_note():
+            raise PlanError(SIGNED_NOTE_LINKS, code="signed_note")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk is not None and self._of_signed_note():
+            raise PlanError(SIGNED_NOTE_LINKS, code="signed_note")
+        return super().delete(*args, **kwargs)
+
+    def _of_signed_note(self) -> bool:
+        return NoteObjective.objects.filter(pk=self.pk, note__signed_at__isnull=False).exists()

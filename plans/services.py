@@ -16,6 +16,7 @@ from clinic.policy import Action
 from plans.models import (
     DIMENSION_FIELDS,
     MUST_ADDRESS_FROM,
+    SIGNED_NOTE_LINKS,
     AgreementMethod,
     AsamDimension,
     DeferredDimension,
@@ -342,9 +343,17 @@ def current_plan(patient) -> TreatmentPlan | None:
 
 @transaction.atomic
 def note_link_objectives(*, acting_user, note, objective_ids) -> list[NoteObjective]:
-    """Record the objectives a progress note worked on: only objectives of the plan in force for the note's own
-    patient (an id from anyone else's plan is refused, and nothing is linked)."""
-    note = type(note).objects.select_related("attendance__session", "attendance__patient").get(pk=note.pk)
+    """Make the objectives a progress note worked on exactly `objective_ids`: link the new ones, unlink the ones
+    left out (an empty list unlinks them all). A new link must be an objective of the plan in force for the note's
+    own patient (an id from anyone else's plan is refused, and nothing changes); a link the note already has may be
+    kept whatever plan version it came from. Once the note is signed its links are part of the signed record: any
+    change is refused. Returns the links added."""
+    note = (
+        type(note)
+        .objects.select_for_update(of=("self",))  # a signature waits for the links, or the links see it
+        .select_related("attendance__session", "attendance__patient")
+        .get(pk=note.pk)
+    )
     policy.require(acting_user, Action.ADD_TO_NOTE, note, error=PlanError)
     patient = note.attendance.patient
     _require(acting_user, patient)
@@ -352,13 +361,20 @@ def note_link_objectives(*, acting_user, note, objective_ids) -> list[NoteObject
         wanted = {int(pk) for pk in objective_ids}
     except (TypeError, ValueError):
         raise PlanError("Choose objectives from the patient's plan.", code="bad_objective") from None
-    plan = current_plan(patient)
-    allowed = set(Objective.objects.filter(goal__problem__plan=plan).values_list("pk", flat=True)) if plan else set()
-    if not wanted or not wanted <= allowed:
-        raise PlanError("Choose objectives from the patient's current plan.", code="bad_objective")
     known = set(NoteObjective.objects.filter(note=note).values_list("objective_id", flat=True))
+    added, removed = sorted(wanted - known), sorted(known - wanted)
+    if not added and not removed:
+        return []
+    if note.is_signed:
+        raise PlanError(SIGNED_NOTE_LINKS, code="signed_note")
+    plan = current_plan(patient) if added else None
+    allowed = set(Objective.objects.filter(goal__problem__plan=plan).values_list("pk", flat=True)) if plan else set()
+    if not set(added) <= allowed:
+        raise PlanError("Choose objectives from the patient's current plan.", code="bad_objective")
+    if removed:
+        NoteObjective.objects.filter(note=note, objective_id__in=removed).delete()
     links = NoteObjective.objects.bulk_create(
-        NoteObjective(note=note, objective_id=pk, linked_by=acting_user) for pk in sorted(wanted - known)
+        NoteObjective(note=note, objective_id=pk, linked_by=acting_user) for pk in added
     )
     audit_record(
         actor=acting_user,
@@ -366,5 +382,7 @@ def note_link_objectives(*, acting_user, note, objective_ids) -> list[NoteObject
         patient_id=patient.pk,
         target=note,
         objective_ids=sorted(wanted),
+        added=added,
+        removed=removed,
     )
     return links

@@ -94,13 +94,20 @@ class AttendanceRowForm(forms.Form):
         **kwargs,
     ):
         # Named after the patient, whatever index a formset would give: `status-12`, with the same id.
-        initial = _initial(row) | {"objectives": sorted(linked)}
+        signed = row.note is not None and row.note.is_signed
+        if signed:  # only what the signed note worked on, shown and fixed
+            objectives = [o for o in objectives if o.pk in linked]
+        offered = {o.pk for o in objectives}
+        initial = _initial(row) | {"objectives": sorted(set(linked) & offered)}
         if present_by_default and not initial["status"] and not (row.note is not None and row.note.is_signed):
             initial["status"] = AttendanceStatus.PRESENT  # "Mark all present": shown, not saved
         kwargs |= {"prefix": str(row.patient.pk), "auto_id": "%s", "initial": initial}
         super().__init__(data, *args, **kwargs)
-        self.row, self.alone, self.linked = row, alone, set(linked)
+        self.row, self.alone, self.linked, self.offered = row, alone, set(linked), offered
         self.fields["objectives"].choices = [(o.pk, f"{o.text[:90]} (by {o.target_date:%b %-d})") for o in objectives]
+        # A signed note's links are part of it: the boxes are shown ticked and disabled, and whatever a post says
+        # of them is ignored (a disabled field keeps its initial value).
+        self.fields["objectives"].disabled = signed
         self.fields["minutes"].widget.attrs["max"] = session.duration_minutes
         # Minutes are asked for only when the status needs them (late, left early): for the other statuses the
         # service records the whole session or none of it. The page's script follows a change of status.
@@ -125,9 +132,20 @@ class AttendanceRowForm(forms.Form):
             raise ValidationError("Write the note before linking it to the plan's objectives.", code="no_note")
         return chosen
 
-    def new_links(self) -> list[int]:
-        """The objectives chosen that the note is not yet linked to (links are kept once saved)."""
-        return sorted(set(self.cleaned_data.get("objectives") or ()) - self.linked)
+    @property
+    def objectives_fixed(self) -> bool:
+        return self.fields["objectives"].disabled
+
+    def objective_change(self) -> list[int] | None:
+        """The note's links once saved, when the ticks changed them (None when they did not): the boxes ticked,
+        and the links to objectives the sheet did not offer (an earlier plan version's, one no longer open), which
+        it leaves as they are. An empty list unlinks every box that was shown ticked."""
+        if self.objectives_fixed:
+            return None
+        chosen = set(self.cleaned_data.get("objectives") or ())
+        if chosen == self.linked & self.offered:
+            return None
+        return sorted(chosen | (self.linked - self.offered))
 
     def add_prefix(self, field_name):
         return f"{field_name}-{self.prefix}"
@@ -163,6 +181,8 @@ def _initial(row: SheetRow) -> dict:
 
 def _check_posted_rows(data, patient_ids: set[int], *, where: str) -> None:
     """Refuse a post whose row fields name a patient who is not on the sheet (`where`), or give one field twice."""
+    if not data:  # nothing posted (a formset keeps an empty post as a plain dict)
+        return
     for key in data:
         prefix, dash, pid = key.partition("-")
         if prefix not in ROW_FIELDS or not dash:
@@ -230,9 +250,10 @@ class BaseAttendanceSheetFormSet(forms.BaseFormSet):
             "linked": self.linked.get(note.pk, set()) if note is not None else set(),
         }
 
-    def objective_links(self) -> dict[int, list[int]]:
-        """The new links to record once the sheet is saved: objective ids by patient id."""
-        return {form.row.patient.pk: ids for form in self if (ids := form.new_links())}
+    def objective_changes(self) -> dict[int, list[int]]:
+        """Each note's links as they are to be once the sheet is saved, for the rows whose ticks changed them
+        (an empty list included: unticking every box unlinks them): objective ids by patient id."""
+        return {form.row.patient.pk: ids for form in self if (ids := form.objective_change()) is not None}
 
     def clean(self):
         _check_posted_rows(self.data, {row.patient.pk for row in self.sheet.rows}, where="on this session's roster")

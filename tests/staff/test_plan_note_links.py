@@ -104,17 +104,112 @@ def test_linking_objectives_without_a_note_asks_for_the_note(client, counselor, 
     assert not NoteObjective.objects.exists() and not Attendance.objects.exists()
 
 
-def test_a_signed_note_can_still_be_linked_to_an_objective(client, counselor, session, group):
-    patient, objectives = attendee_with_plan(group, counselor)
-    member = patient.group_memberships.get()
+def _note(session, patient, counselor, *objectives, **fields):
+    """The patient's note on the session (a draft unless signed=True), linked to `objectives`."""
     note = ProgressNoteFactory(
-        attendance__session=session, attendance__enrollment=member.enrollment, author=counselor, signed=True
+        attendance__session=session,
+        attendance__enrollment=patient.group_memberships.get().enrollment,
+        author=counselor,
+        **fields,
     )
+    NoteObjective.objects.bulk_create(NoteObjective(note=note, objective=o, linked_by=counselor) for o in objectives)
+    return note
+
+
+def _linked(note):
+    return sorted(NoteObjective.objects.filter(note=note).values_list("objective_id", flat=True))
+
+
+def _ticked(patient, objectives):
+    return {f"objectives-{patient.pk}": [o.pk for o in objectives]}
+
+
+def test_unticking_an_objective_unlinks_it_and_ticking_another_links_it(client, counselor, session, group):
+    patient, (first, second) = attendee_with_plan(group, counselor)
+    note = _note(session, patient, counselor, first)
+    client.force_login(counselor)
+    assert "checked" in client.get(url(session)).content.decode()
+
+    assert client.post(url(session), _row(patient, **_ticked(patient, [second]))).status_code == 302
+    assert _linked(note) == [second.pk]
+    assert client.post(url(session), _row(patient, **_ticked(patient, [first, second]))).status_code == 302
+    assert _linked(note) == sorted([first.pk, second.pk])
+    html = client.get(url(session)).content.decode()
+    assert html.count(f'name="objectives-{patient.pk}"') == 2 and html.count("checked") == 2
+
+
+def test_a_row_with_no_box_ticked_unlinks_them_all_and_leaves_what_the_sheet_did_not_offer(
+    client, counselor, session, group
+):
+    patient, (met, open_one) = attendee_with_plan(group, counselor, met=1)  # the met one is not offered
+    note = _note(session, patient, counselor, met, open_one)
     client.force_login(counselor)
 
-    response = client.post(url(session), {f"objectives-{patient.pk}": objectives[0].pk})
-    assert response.status_code == 302
-    assert NoteObjective.objects.get().note == note
+    assert client.post(url(session), _row(patient)).status_code == 302  # no objectives-<pk> in the post at all
+
+    assert _linked(note) == [met.pk]
+
+
+def test_a_signed_notes_objectives_are_shown_ticked_disabled_and_kept(client, counselor, session, group):
+    patient, (first, second) = attendee_with_plan(group, counselor)
+    note = _note(session, patient, counselor, first, signed=True)
+    client.force_login(counselor)
+
+    html = client.get(url(session)).content.decode()
+    assert "Fixed with the signed note" in html
+    box = html[html.index(f'name="objectives-{patient.pk}"') :]
+    box = box[: box.index(">")]
+    assert "disabled" in box and "checked" in box and f'value="{first.pk}"' in box
+    assert f'value="{second.pk}"' not in html  # only what the signed note worked on
+
+    for tampered in ({}, _ticked(patient, [second]), _ticked(patient, [first, second])):
+        assert client.post(url(session), tampered).status_code == 302
+        assert _linked(note) == [first.pk]
+
+
+def test_objectives_ticked_in_the_save_that_signs_the_note_are_recorded_with_it(client, counselor, session, group):
+    patient, (first, second) = attendee_with_plan(group, counselor)
+    draft = _note(session, patient, counselor, first)
+    newcomer, (theirs, _) = attendee_with_plan(group, counselor)
+    client.force_login(counselor)
+    signing = {f"sign-{patient.pk}": "on", f"sign-{newcomer.pk}": "on", "narrative": "Relapse prevention."}
+
+    response = client.post(
+        url(session),
+        {
+            **_row(patient, **_ticked(patient, [second])),
+            **_row(newcomer, **_ticked(newcomer, [theirs])),  # a note written, linked and signed in one save
+            **signing,
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    draft.refresh_from_db()
+    written = ProgressNote.objects.get(attendance__patient=newcomer)
+    assert draft.is_signed and written.is_signed
+    assert _linked(draft) == [second.pk] and _linked(written) == [theirs.pk]
+    assert "Fixed with the signed note" in client.get(url(session)).content.decode()
+
+
+def test_a_refused_signature_after_linking_saves_nothing(client, counselor, session, group):
+    patient, (first, second) = attendee_with_plan(group, counselor)
+    note = _note(session, patient, counselor, first)
+    other, _ = attendee_with_plan(group, counselor)
+    client.force_login(counselor)
+
+    response = client.post(
+        url(session),
+        {
+            **_row(patient, **_ticked(patient, [second]), **{f"sign-{patient.pk}": "on"}),  # no group narrative yet
+            **_row(other),
+        },
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200 and "Write the group narrative before signing" in html
+    note.refresh_from_db()
+    assert not note.is_signed and _linked(note) == [first.pk]
+    assert not Attendance.objects.filter(patient=other).exists()
 
 
 def test_the_booked_patients_own_session_offers_their_objectives(client, counselor, plan_enrollment):
@@ -139,14 +234,9 @@ def test_the_sheet_runs_the_same_queries_for_3_and_12_attendees_with_objectives(
     client.force_login(counselor)
 
     def attendees(count):
-        for _ in range(count):
+        for n in range(count):  # drafts and signed notes (whose links are shown fixed), each linked
             patient, objectives = attendee_with_plan(group, counselor)
-            note = ProgressNoteFactory(
-                attendance__session=session,
-                attendance__enrollment=patient.group_memberships.get().enrollment,
-                author=counselor,
-            )
-            NoteObjective.objects.create(note=note, objective=objectives[0], linked_by=counselor)
+            _note(session, patient, counselor, objectives[0], signed=bool(n % 2))
 
     attendees(3)
     with_three = queries_for_page(client, url(session))
