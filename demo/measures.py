@@ -6,6 +6,8 @@ seed's Loader, a chunk at a time."""
 import datetime
 import random
 
+from django.utils import timezone
+
 from clinic.clock import local_start
 from clinic.levels import LevelOfCare
 from demo.load import Rows
@@ -92,6 +94,7 @@ class MeasureSeeder:
     def add(self, enrollments: list[Enrollment]) -> dict[str, int]:
         rng, loader = self.rng, self.loader
         start = self.today - datetime.timedelta(weeks=WEEKS)
+        now = timezone.now()
         responses, answers_of, screens, results = [], [], [], []
         last_phq9 = None
         for enrollment in enrollments:
@@ -125,10 +128,13 @@ class MeasureSeeder:
                 prescribed = rng.random() < 0.3  # on buprenorphine
                 day = first
                 while day <= self.today:
+                    collected_at = local_start(day, datetime.time(9, rng.choice([0, 15, 30, 45])))
+                    if collected_at > now:
+                        break  # today's screen is collected later this morning, not yet
                     screen = NewScreen(
                         patient_id=enrollment.patient_id,
                         enrollment_id=enrollment.pk,
-                        collected_at=local_start(day, datetime.time(9, rng.choice([0, 15, 30, 45]))),
+                        collected_at=collected_at,
                         observed=rng.random() < 0.7,
                         entered_by_id=enrollment.counselor_id,
                     )
@@ -155,7 +161,7 @@ class MeasureSeeder:
             alert = SafetyAlert(
                 patient_id=response.patient_id,
                 response_id=response.pk,
-                raised_at=local_start(response.administered_on, datetime.time(11)),
+                raised_at=min(local_start(response.administered_on, datetime.time(11)), now),  # never ahead of now
             )
             loader.write(SafetyAlert, [alert])
             self.alert_for = None  # one open alert in the demo

@@ -12,6 +12,7 @@ from clinic.models import User
 from measures.instruments import score
 from measures.models import DrugScreen, MeasureResponse, MeasureSchedule, SafetyAlert, ScreenResult
 from measures.selectors import open_safety_alerts_for, unexpected_positives
+from tests.clock import clinic_time
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +45,13 @@ def test_the_demo_has_measures_screens_and_one_open_alert():
     assert DrugScreen.objects.filter(results__result=ScreenResult.EXPECTED).exists()
     supervisor = User.objects.get(username="supervisor")
     assert unexpected_positives(supervisor, since=today - datetime.timedelta(weeks=8))
+
+
+@pytest.mark.time_machine(clinic_time("2026-11-18 02:25"), tick=False)
+def test_seeded_before_dawn_nothing_is_raised_or_collected_later_today():
+    call_command("seed_demo", stdout=StringIO())
+    now = timezone.now()
+
+    assert SafetyAlert.objects.get().raised_at <= now
+    assert not DrugScreen.objects.filter(collected_at__gt=now).exists()
+    assert DrugScreen.objects.filter(collected_at__gte=now - datetime.timedelta(days=7)).exists()
