@@ -290,3 +290,13 @@ def test_the_chart_runs_the_same_queries_for_a_short_and_a_long_history(client, 
     assert queries_for_page(client, f"/patients/{short.patient_id}/") == queries_for_page(
         client, f"/patients/{long.patient_id}/"
     )
+
+
+def test_each_session_on_the_charts_attendance_opens_the_session(client, counselor):
+    enrollment = caseload_patient(counselor)
+    session = enrollment.attendances.get().session
+    client.force_login(counselor)
+
+    attendance = client.get(f"/patients/{enrollment.patient_id}/?section=attendance").content.decode()
+
+    assert f'<a href="/sessions/{session.pk}/">{session.title}</a>' in attendance
