@@ -174,8 +174,11 @@ class PlanSeeder:
         self.loader.write(Goal, goals)
         objectives = []
         self.objectives_of: dict[int, list[Objective]] = {}
+        written: dict[int, set[str]] = {}  # a plan's objectives, so that no two of its goals share one
         for goal, (_, plan, version) in zip(goals, goals_for, strict=True):
-            for text in self.rng.sample(OBJECTIVES, 2):
+            unused = [text for text in OBJECTIVES if text not in written.setdefault(plan.pk, set())]
+            for text in self.rng.sample(unused, min(2, len(unused))):
+                written[plan.pk].add(text)
                 status = ObjectiveStatus.OPEN
                 if version > 1 and self.rng.random() < 0.3:
                     status = self.rng.choice([ObjectiveStatus.MET, ObjectiveStatus.REVISED])

@@ -4,7 +4,7 @@ the signed plans are whole (parts written before signing, which the PostgreSQL t
 import pytest
 
 from demo.seed import seed_clinic
-from plans.models import NoteObjective, PlanStatus, TreatmentPlan
+from plans.models import NoteObjective, Objective, PlanStatus, TreatmentPlan
 from plans.selectors import deadlines
 from plans.services import unaddressed_dimensions
 from programs.models import Enrollment, EnrollmentStatus
@@ -30,6 +30,9 @@ def _check_demo_plans():
         plan = link.objective.goal.problem.plan
         assert plan.enrollment_id == link.note.attendance.enrollment_id
         assert plan.signed_at <= link.note.attendance.session.starts_at
+    # no plan asks the same objective of two goals
+    texts = Objective.objects.values_list("goal__problem__plan_id", "text")
+    assert len(set(texts)) == len(texts)
 
 
 @pytest.mark.django_db
