@@ -86,3 +86,21 @@ def test_the_note_pages_fit_a_phone(page, live_server, sign_in, clinic):
     ):
         page.goto(f"{live_server.url}{path}")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+
+
+def test_save_row_saves_that_row_alone_on_a_sheet_of_several(page, live_server, sign_in, clinic):
+    session = clinic["session"]
+    other = MembershipFactory(group=session.group, enrollment__program=session.program).patient_id
+    patient = clinic["patient"].pk
+    sign_in("jordan")
+    page.goto(f"{live_server.url}/sessions/{session.pk}/attendance/")
+
+    page.locator(f"#status-{other}").select_option("unexcused")  # changed, not saved: the row save leaves it
+    page.locator(f"#status-{patient}").select_option("late")
+    page.locator(f"#minutes-{patient}").fill("40")
+    page.locator(f"#row-{patient}").get_by_role("button", name="Save row").click()
+
+    page.locator(f"#row-{patient}").get_by_text("Saved", exact=True).wait_for()
+    assert list(Attendance.objects.filter(session=session).values_list("patient_id", "status", "minutes_attended")) == [
+        (patient, "late", 40)
+    ]

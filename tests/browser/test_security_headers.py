@@ -67,7 +67,7 @@ def test_the_moved_scripts_still_work_under_the_policy(page, live_server, sign_i
     page.goto(f"{live_server.url}/sessions/{session.pk}/attendance/")
     page.locator(f"#status-{patient.pk}").select_option("present")
     page.locator(f"#row-{patient.pk}").get_by_role("button", name="Save row").click()
-    page.locator(f"#row-{patient.pk}").get_by_text("Saved").wait_for()
+    page.locator(f"#row-{patient.pk}").get_by_text("Saved", exact=True).wait_for()
     assert Attendance.objects.get(session=session, patient=patient).status == "present"
 
     # The patient search posts the name: the list shows the match, and no URL the browser asked for has the name.
