@@ -8,6 +8,7 @@ written, and the plans, signed, last (the foreign keys are checked once the load
 import datetime
 import itertools
 import random
+from collections import Counter
 
 from clinic.clock import local_start
 from demo.load import Loader
@@ -50,6 +51,11 @@ OBJECTIVES = [
     "Call a sober support at least twice a week, logged in a diary.",
     "Attend one mutual-help meeting a week and report on it in individual session.",
     "Complete a primary care appointment and bring the summary to the counselor.",
+    "Practise one relaxation skill daily and rate cravings before and after, for 3 weeks.",
+    "Write a relapse-prevention plan with 3 warning signs and share it in group.",
+    "Keep a sleep diary for 2 weeks and bring it to individual session.",
+    "Name 2 sober people to call and call one of them before any high-risk situation.",
+    "Take prescribed medication as directed, with no missed doses in the pill log, for 30 days.",
 ]
 INTERVENTIONS = [
     ("Process group", "3 times a week", "counselor"),
@@ -175,9 +181,11 @@ class PlanSeeder:
         objectives = []
         self.objectives_of: dict[int, list[Objective]] = {}
         written: dict[int, set[str]] = {}  # a plan's objectives, so that no two of its goals share one
+        goals_of = Counter(plan.pk for _, plan, _ in goals_for)
         for goal, (_, plan, version) in zip(goals, goals_for, strict=True):
             unused = [text for text in OBJECTIVES if text not in written.setdefault(plan.pk, set())]
-            for text in self.rng.sample(unused, min(2, len(unused))):
+            each = 2 if 2 * goals_of[plan.pk] <= len(OBJECTIVES) else 1  # six goals still get one each
+            for text in self.rng.sample(unused, each):
                 written[plan.pk].add(text)
                 status = ObjectiveStatus.OPEN
                 if version > 1 and self.rng.random() < 0.3:

@@ -4,7 +4,7 @@ the signed plans are whole (parts written before signing, which the PostgreSQL t
 import pytest
 
 from demo.seed import seed_clinic
-from plans.models import NoteObjective, Objective, PlanStatus, TreatmentPlan
+from plans.models import Goal, NoteObjective, Objective, PlanStatus, TreatmentPlan
 from plans.selectors import deadlines
 from plans.services import unaddressed_dimensions
 from programs.models import Enrollment, EnrollmentStatus
@@ -33,6 +33,8 @@ def _check_demo_plans():
     # no plan asks the same objective of two goals
     texts = Objective.objects.values_list("goal__problem__plan_id", "text")
     assert len(set(texts)) == len(texts)
+    # and every goal of a signed plan has an objective
+    assert not Goal.objects.filter(problem__plan__status=PlanStatus.SIGNED, objectives__isnull=True).exists()
 
 
 @pytest.mark.django_db
