@@ -147,6 +147,7 @@ class MeasureSeeder:
             response = responses[last_phq9]
             response.total = min(27, response.total + 1)
             response.severity = PHQ9.scale("total").band(response.total).code
+        _keep_changes(responses)
         loader.write(MeasureResponse, responses)
         loader.write(
             MeasureAnswer,
@@ -179,3 +180,20 @@ class MeasureSeeder:
         self.counts["measures"] += len(responses)
         self.counts["screens"] += len(screens)
         return {"measures": len(responses), "screens": len(screens)}
+
+
+def _keep_changes(responses) -> None:
+    """Each total's change since the patient's previous total on the instrument, as measure_record keeps it (by day
+    given, then by id: the loader numbers rows in list order)."""
+    last = {}
+    order = sorted(
+        range(len(responses)),
+        key=lambda i: (responses[i].patient_id, responses[i].instrument, responses[i].administered_on, i),
+    )
+    for i in order:
+        response = responses[i]
+        if response.total is None:
+            continue
+        key = (response.patient_id, response.instrument)
+        response.change = response.total - last[key] if key in last else None
+        last[key] = response.total

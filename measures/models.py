@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from measures.instruments import BAM, GAD7, PHQ9, Instrument
+from measures.instruments import BAM, GAD7, PHQ9, RISE_POINTS, Instrument
 from patients.models import Patient
 from programs.models import Enrollment, Program
 
@@ -28,12 +28,22 @@ class MeasureResponse(models.Model):
     risk_score = models.PositiveSmallIntegerField(null=True, blank=True)
     protective_score = models.PositiveSmallIntegerField(null=True, blank=True)
     severity = models.CharField(max_length=20, help_text="The band of the instrument's severity scale.")
+    change = models.SmallIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Points up (negative: down) since the patient's previous total on this instrument; empty for the "
+        "first and for the BAM. Kept by measure_record, so the dashboard finds rises by an index, not by comparing.",
+    )
 
     class Meta:
         ordering = ["-administered_on", "-entered_at", "-id"]
         indexes = [
             models.Index(fields=["patient", "instrument", "-administered_on"], name="measure_patient_history"),
             models.Index(fields=["enrollment", "instrument", "-administered_on"], name="measure_enrollment_last"),
+            models.Index(
+                fields=["-administered_on", "-id"], condition=Q(change__gte=RISE_POINTS), name="measure_rises"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(instrument__in=Instrument.values), name="measure_instrument_known"),

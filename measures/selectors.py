@@ -5,12 +5,12 @@ user may see, returns a bounded list, and runs a constant number of queries."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from clinic import policy
 from clinic.policy import Action
-from measures.instruments import RISE_INSTRUMENTS, RISE_POINTS, Instrument
+from measures.instruments import RISE_POINTS, Instrument
 from measures.models import DrugScreen, DrugScreenResult, MeasureResponse, MeasureSchedule, SafetyAlert, ScreenResult
 from programs.models import Enrollment, EnrollmentStatus
 
@@ -72,16 +72,9 @@ def unexpected_positives(user, *, since: datetime.date, limit: int = FLAG_LIMIT)
 def score_rises(user, *, since: datetime.date, limit: int = FLAG_LIMIT) -> list[MeasureResponse]:
     """PHQ-9 and GAD-7 responses given from `since` on whose total rose by RISE_POINTS (5) or more since the
     patient's previous response to the same instrument; each carries `previous_total` and `rise`. Newest first."""
-    earlier = MeasureResponse.objects.filter(patient=OuterRef("patient"), instrument=OuterRef("instrument")).filter(
-        Q(administered_on__lt=OuterRef("administered_on"))
-        | Q(administered_on=OuterRef("administered_on"), id__lt=OuterRef("id"))
-    )
-    previous = earlier.order_by("-administered_on", "-id").values("total")[:1]
     responses = (
-        MeasureResponse.objects.filter(instrument__in=RISE_INSTRUMENTS, administered_on__gte=since)
-        .annotate(previous_total=Subquery(previous))
-        .annotate(rise=F("total") - F("previous_total"))
-        .filter(rise__gte=RISE_POINTS)
+        MeasureResponse.objects.filter(change__gte=RISE_POINTS, administered_on__gte=since)  # the index measure_rises
+        .annotate(rise=F("change"), previous_total=F("total") - F("change"))
         .select_related("patient")
     )
     return list(_scoped(responses, user).order_by("-administered_on", "-id")[:limit])

@@ -5,6 +5,7 @@ follow-up, record a drug screen. Each is keyword-only with an `acting_user`, ato
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from clinic import policy
@@ -39,6 +40,24 @@ def _check_day(day: datetime.date, enrollment: Enrollment, today: datetime.date,
         raise MeasureError(f"The {what} cannot be in the future.", code="future")
     if day < enrollment.admitted_on:
         raise MeasureError(f"The {what} is before this stay's admission.", code="before_admission")
+
+
+def _keep_changes(response: MeasureResponse) -> None:
+    """Store the new response's change since the patient's previous total on the instrument, and, when it was given
+    before a response already recorded (a paper form entered late), the next one's change since it. The patient's
+    row is locked first, so two entries for one patient keep their order."""
+    Patient.objects.select_for_update().filter(pk=response.patient_id).first()
+    same = MeasureResponse.objects.filter(patient_id=response.patient_id, instrument=response.instrument)
+    before = Q(administered_on__lt=response.administered_on) | Q(
+        administered_on=response.administered_on, id__lt=response.pk
+    )
+    previous = same.filter(before).order_by("-administered_on", "-id").values_list("total", flat=True).first()
+    if previous is not None:
+        response.change = response.total - previous
+        MeasureResponse.objects.filter(pk=response.pk).update(change=response.change)
+    after = same.exclude(pk=response.pk).exclude(before).order_by("administered_on", "id").first()
+    if after is not None:
+        MeasureResponse.objects.filter(pk=after.pk).update(change=after.total - response.total)
 
 
 @transaction.atomic
@@ -84,6 +103,8 @@ def measure_record(
         MeasureAnswer(response=response, item=code, value=answers[code], points=points)
         for code, points in scored.points.items()
     )
+    if response.total is not None:
+        _keep_changes(response)
     audit_record(
         actor=acting_user,
         action=AuditAction.MEASURE_RECORD,

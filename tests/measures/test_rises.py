@@ -56,3 +56,28 @@ def test_the_first_score_and_another_patients_scores_are_not_compared(counselor,
     given(counselor, in_care.patient, "phq9", phq9(20), 3)
 
     assert score_rises(counselor, since=timezone.localdate() - datetime.timedelta(days=30)) == []
+
+
+def test_a_form_entered_late_takes_its_place_and_the_next_scores_change_follows(counselor, in_care):
+    patient = in_care.patient
+    first = given(counselor, patient, "phq9", phq9(4), 20)
+    last = given(counselor, patient, "phq9", phq9(8), 6)  # +4 on the first: not flagged
+    assert score_rises(counselor, since=timezone.localdate() - datetime.timedelta(days=30)) == []
+
+    late = given(counselor, patient, "phq9", phq9(2), 13)  # the paper form of two weeks ago, entered today
+
+    first.refresh_from_db(), last.refresh_from_db(), late.refresh_from_db()
+    assert (first.change, late.change, last.change) == (None, -2, 6)
+    assert score_rises(counselor, since=timezone.localdate() - datetime.timedelta(days=30)) == [last]
+
+
+def test_the_dashboard_finds_rises_through_their_index_whatever_the_history(
+    counselor, in_care, django_assert_num_queries
+):
+    patient = in_care.patient
+    for days_ago, total in ((13, 3), (10, 9), (7, 2), (4, 8)):
+        given(counselor, patient, "phq9", phq9(total), days_ago)
+
+    with django_assert_num_queries(1):  # one query, no comparison with the previous score per row
+        rises = score_rises(counselor, since=timezone.localdate() - datetime.timedelta(days=14))
+    assert [(r.previous_total, r.rise) for r in rises] == [(2, 6), (3, 6)]
