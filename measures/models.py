@@ -41,6 +41,7 @@ class MeasureResponse(models.Model):
         indexes = [
             models.Index(fields=["patient", "instrument", "-administered_on"], name="measure_patient_history"),
             models.Index(fields=["enrollment", "instrument", "-administered_on"], name="measure_enrollment_last"),
+            models.Index(fields=["-administered_on", "-entered_at", "-id"], name="measure_newest"),  # the admin's list
             models.Index(
                 fields=["-administered_on", "-id"], condition=Q(change__gte=RISE_POINTS), name="measure_rises"
             ),
@@ -205,7 +206,10 @@ class DrugScreen(models.Model):
 
     class Meta:
         ordering = ["-collected_at", "-id"]
-        indexes = [models.Index(fields=["patient", "-collected_at"], name="drug_screen_patient_history")]
+        indexes = [
+            models.Index(fields=["patient", "-collected_at"], name="drug_screen_patient_history"),
+            models.Index(fields=["-collected_at", "-id"], name="drug_screen_newest"),  # the admin's list, a page
+        ]
 
     def __str__(self) -> str:
         return f"Drug screen of {self.collected_at:%b %-d, %Y}"
