@@ -133,6 +133,18 @@ class AttendanceRowForm(forms.Form):
         return chosen
 
     @property
+    def objective_boxes(self) -> list[dict]:
+        """The objectives' checkboxes as plain values for the template to write out: a sheet of twelve attendees with
+        a plan each has a hundred boxes, and rendering each through its widget's template cost more than the rest
+        of the page."""
+        field = self["objectives"]
+        ticked = {str(value) for value in field.value() or ()}
+        return [
+            {"id": f"{field.html_name}_{i}", "value": value, "label": label, "checked": str(value) in ticked}
+            for i, (value, label) in enumerate(self.fields["objectives"].choices)
+        ]
+
+    @property
     def objectives_fixed(self) -> bool:
         return self.fields["objectives"].disabled
 
