@@ -1,34 +1,29 @@
 """Fuzz every staff form and query parameter: whatever is sent, the answer is never a server error.
 
-Values mix the field's real choices (so requests reach the services) with what users and probes send: text with
-NUL and lone surrogates, Unicode digits, huge and negative numbers, extreme and malformed dates, very long text,
-unknown and repeated keys. Bodies and query strings are encoded by hand (lone surrogates as the raw bytes a
-misbehaving client sends), because the test client refuses to encode them. A request carrying a NUL must be
-refused (400) and, like any 400, change nothing. On PostgreSQL, where psycopg refuses NUL in text."""
-
-import dataclasses
-import datetime
-import os
-from collections.abc import Callable
-from urllib.parse import quote_plus
+The values, their encoding and the world they are sent to are tests/staff/fuzzing.py's. A request carrying a NUL
+must be refused (400) and, like any 400, change nothing. On PostgreSQL, where psycopg refuses NUL in text."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clinic.models import AuditEvent
-from patients.models import ASAM_DIMENSIONS, Patient
-from programs.models import Enrollment, Transition
+from patients.models import ASAM_DIMENSIONS
 from sessions.emails import opt_out_token
-from sessions.models import AbsenceReview, Attendance, GroupNarrative, ProgressNote, TherapySession
 from tests.clock import BAD_INPUT_AFTERNOON
-from tests.factories import (
-    PASSWORD,
-    MembershipFactory,
-    PatientFactory,
-    ProgramFactory,
-    TherapyGroupFactory,
-    UserFactory,
+from tests.factories import PASSWORD
+from tests.staff.fuzzing import (  # noqa: F401 - world is a fixture
+    FUZZ,
+    NASTY,
+    Target,
+    attendance_pids,
+    encode,
+    form_pairs,
+    has_nul,
+    row_fields,
+    send,
+    snapshot,
+    world,
 )
 
 # The clock stays pinned for the whole test, every example of it.
@@ -38,118 +33,9 @@ pytestmark = [
     pytest.mark.time_machine(BAD_INPUT_AFTERNOON, tick=False),
 ]
 
-FUZZ = settings(
-    max_examples=25,
-    deadline=None,
-    database=None,  # no .hypothesis/ folder in the work tree
-    derandomize=os.environ.get("CI", "").lower() in ("1", "true", "yes"),  # CI replays the same examples
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-
-NASTY = st.one_of(
-    st.just(""),
-    st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=30),  # any code point, surrogates too
-    st.sampled_from(["\x00", "a\x00b", "\ud800", "x\udfff", "²", "①", "٣", "\uff11\uff12", " 7 ", "-1", "NaN"]),
-    st.integers(min_value=-(10**30), max_value=10**30).map(str),
-    st.sampled_from(["2147483648", "9223372036854775808", "-9223372036854775809", "9" * 5000]),
-    st.dates().map(datetime.date.isoformat),
-    st.sampled_from(["0001-01-01", "9999-12-31", "0000-00-00", "10000-01-01", "2026-02-30", "25:61"]),
-    st.integers(min_value=0, max_value=3000).map(lambda n: "é" * n),  # over any column's length
-)
-
-
-def _encode(text: str) -> str:
-    # A lone surrogate goes out as the bytes a broken client would send; Django decodes them as U+FFFD.
-    return quote_plus(text.encode("utf-8", "surrogatepass"))
-
-
-def _query(pairs) -> str:
-    return "&".join(f"{_encode(key)}={_encode(value)}" for key, value in pairs)
-
-
-@st.composite
-def form_pairs(draw, fields: dict[str, list[str]]):
-    """Key/value pairs for a form: each known field absent, once or repeated, with a real or a nasty value, and
-    maybe an unknown key."""
-    pairs = []
-    for name, valid in fields.items():
-        # Half the values are real, so that most requests get past the form to the service.
-        values = st.booleans().flatmap(lambda real, valid=valid: st.sampled_from(valid) if real and valid else NASTY)
-        for _ in range(draw(st.sampled_from([1, 1, 1, 0, 2]))):
-            pairs.append((name, draw(values)))
-    for _ in range(draw(st.integers(min_value=0, max_value=1))):
-        pairs.append((draw(NASTY), draw(NASTY)))
-    return pairs
-
-
-def _snapshot():
-    """What a refused request must leave as it was."""
-    return (
-        Patient.objects.count(),
-        list(Patient.objects.order_by("pk").values_list("reminder_consent_given_at", "reminder_consent_revoked_at")),
-        list(Enrollment.objects.order_by("pk").values_list("pk", "status")),
-        Transition.objects.count(),
-        list(TherapySession.objects.order_by("pk").values_list("pk", "status")),
-        Attendance.objects.count(),
-        ProgressNote.objects.count(),
-        GroupNarrative.objects.count(),
-        AbsenceReview.objects.filter(resolved_at__isnull=False).count(),
-    )
-
-
-@dataclasses.dataclass
-class Target:
-    method: str
-    url: Callable[[dict], str]
-    fields: Callable[[dict], dict[str, list[str]]]
-    roles: tuple[str, ...] = ("supervisor", "counselor")
-
-
-@pytest.fixture
-def world(supervisor, counselor, group, session, later):
-    """Two counselors' worlds: the counselor's group (tests/conftest.py) with two patients of the caseload on its
-    roster, its session of an hour ago and a later one; a patient on another counselor's group; one not in care."""
-    superuser = UserFactory(role="administrator", is_staff=True, is_superuser=True)  # not the shared administrator
-    members = MembershipFactory.create_batch(2, group=group, enrollment__patient__primary_counselor=counselor)
-    outsider = MembershipFactory(group=TherapyGroupFactory()).patient  # on another counselor's group
-    newcomer = PatientFactory(primary_counselor=counselor)  # not in care: the admit form
-    review = AbsenceReview.objects.create(enrollment=members[0].enrollment, unexcused_absences=3)
-    return {
-        "users": {"supervisor": supervisor, "counselor": counselor, "administrator": superuser},
-        "program": group.program,
-        "other_program": ProgramFactory(),
-        "group": group,
-        "session": session,
-        "later": later,
-        "p1": members[0].patient,
-        "p2": members[1].patient,
-        "outsider": outsider,
-        "newcomer": newcomer,
-        "review": review,
-    }
-
 
 def _ids(w, *keys):
     return [str(w[k].pk) for k in keys]
-
-
-def _row_fields(w, pids):
-    statuses = ["present", "late", "left_early", "excused", "unexcused", "cancelled"]
-    fields = {"narrative": ["Coping with cravings."]}
-    for pid in pids:
-        fields |= {
-            f"status-{pid}": statuses,
-            f"minutes-{pid}": ["30", "180"],
-            f"data-{pid}": ["Shared."],
-            f"assessment-{pid}": ["Engaged."],
-            f"plan-{pid}": ["Continue."],
-            f"sign-{pid}": ["on"],
-        }
-    return fields
-
-
-def _attendance_pids(w):
-    return [w["p1"].pk, w["p2"].pk, w["outsider"].pk, 10**20, "9" * 5000, "x"]
 
 
 TARGETS = {
@@ -252,12 +138,12 @@ TARGETS = {
     ),
     "cancel": Target("post", lambda w: f"/sessions/{w['later'].pk}/cancel/", lambda w: {"reason": ["Snow day."]}),
     "attendance sheet": Target(
-        "post", lambda w: f"/sessions/{w['session'].pk}/attendance/", lambda w: _row_fields(w, _attendance_pids(w))
+        "post", lambda w: f"/sessions/{w['session'].pk}/attendance/", lambda w: row_fields(attendance_pids(w))
     ),
     "attendance row": Target(
         "post",
         lambda w: f"/sessions/{w['session'].pk}/attendance/{w['p1'].pk}/",
-        lambda w: _row_fields(w, _attendance_pids(w)),
+        lambda w: row_fields(attendance_pids(w)),
     ),
     "password": Target(
         "post",
@@ -356,7 +242,7 @@ TARGETS = {
 # groups' autocomplete pages an unordered queryset; a request only logs them, so they are no server error.
 @pytest.mark.filterwarnings("ignore:DateTimeField .* received a naive datetime:RuntimeWarning")
 @pytest.mark.parametrize("name", TARGETS)
-def test_no_input_makes_a_server_error(client, world, name):
+def test_no_input_makes_a_server_error(client, world, name):  # noqa: F811 - the fixture
     target = TARGETS[name]
     url, fields = target.url(world), target.fields(world)
 
@@ -367,26 +253,23 @@ def test_no_input_makes_a_server_error(client, world, name):
             client.logout()
         else:
             client.force_login(world["users"][role])
-        before, audited = _snapshot(), AuditEvent.objects.count()
-        if target.method == "get":
-            response = client.get(url, QUERY_STRING=_query(pairs))
-        else:
-            response = client.post(url, _query(pairs).encode(), content_type="application/x-www-form-urlencoded")
+        before, audited = snapshot(), AuditEvent.objects.count()
+        response = send(client, target.method, url, pairs)
         assert response.status_code < 500, (name, role, pairs)
-        if any("\x00" in key or "\x00" in value for key, value in pairs):
+        if has_nul(pairs):
             # refused before any view runs: not even the view of a record is audited
             assert response.status_code == 400 and AuditEvent.objects.count() == audited, (name, role, pairs)
         if response.status_code == 400:
-            assert _snapshot() == before, (name, role, pairs)
+            assert snapshot() == before, (name, role, pairs)
 
     probe()
 
 
 @FUZZ
 @given(pk=st.one_of(st.integers(min_value=-(10**25), max_value=10**25).map(str), NASTY))
-def test_no_id_in_a_path_makes_a_server_error(client, world, pk):
+def test_no_id_in_a_path_makes_a_server_error(client, world, pk):  # noqa: F811 - the fixture
     client.force_login(world["users"]["supervisor"])
-    encoded = quote_plus(pk.encode("utf-8", "surrogatepass"))
+    encoded = encode(pk)
     for url in (
         f"/patients/{encoded}/",
         f"/sessions/{encoded}/attendance/",

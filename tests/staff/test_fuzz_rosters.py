@@ -1,5 +1,5 @@
-"""Fuzz the roster pages and forms as tests/staff/test_fuzz_input.py does the others: whatever is sent, never a
-server error, and a refused request (400) changes no roster."""
+"""Fuzz the roster pages and forms as tests/staff/test_fuzz_input.py does the others, with tests/staff/fuzzing.py:
+whatever is sent, never a server error, and a refused request (400) changes no roster."""
 
 import pytest
 from hypothesis import given
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from clinic.models import AuditEvent
 from sessions.models import GroupMembership
 from tests.clock import BAD_INPUT_AFTERNOON
-from tests.staff.test_fuzz_input import FUZZ, Target, _query, _snapshot, form_pairs, world  # noqa: F401 - a fixture
+from tests.staff.fuzzing import FUZZ, Target, form_pairs, has_nul, send, snapshot, world  # noqa: F401 - a fixture
 
 pytestmark = [
     pytest.mark.postgres,
@@ -56,7 +56,7 @@ TARGETS = {
 
 
 def _rosters():
-    return list(GroupMembership.objects.order_by("pk").values_list("pk", "left_on")), _snapshot()
+    return list(GroupMembership.objects.order_by("pk").values_list("pk", "left_on")), snapshot()
 
 
 @pytest.mark.parametrize("name", TARGETS)
@@ -69,12 +69,9 @@ def test_no_roster_input_makes_a_server_error(client, world, name):  # noqa: F81
     def probe(role, pairs):
         client.force_login(world["users"][role])
         before, audited = _rosters(), AuditEvent.objects.count()
-        if target.method == "get":
-            response = client.get(url, QUERY_STRING=_query(pairs))
-        else:
-            response = client.post(url, _query(pairs).encode(), content_type="application/x-www-form-urlencoded")
+        response = send(client, target.method, url, pairs)
         assert response.status_code < 500, (name, role, pairs)
-        if any("\x00" in key or "\x00" in value for key, value in pairs):
+        if has_nul(pairs):
             assert response.status_code == 400 and AuditEvent.objects.count() == audited, (name, role, pairs)
         if response.status_code == 400:
             assert _rosters() == before, (name, role, pairs)
