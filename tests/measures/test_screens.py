@@ -24,7 +24,7 @@ def record(user, patient, **overrides):
         "collected_at": timezone.now() - datetime.timedelta(hours=2),
         "observed": True,
         "results": PANEL,
-        **overrides,
+        **{name: value() if callable(value) else value for name, value in overrides.items()},
     }
     return drug_screen_record(acting_user=user, patient=patient, **arguments)
 
@@ -60,8 +60,9 @@ def test_an_unexpected_positive_is_flagged_for_the_counselor_and_supervisors_onl
         ({"results": {"coc": "maybe"}}, "Cocaine: choose negative"),
         ({"collected_at": None}, "Give the date and time"),
         ({"collected_at": datetime.datetime(2026, 11, 18, 9)}, "Give the date and time"),  # naive
-        ({"collected_at": timezone.now() + datetime.timedelta(minutes=5)}, "cannot be in the future"),
-        ({"collected_at": timezone.now() - datetime.timedelta(days=40)}, "before this stay's admission"),
+        # Read at the test's pinned instant, not when the cases are collected.
+        ({"collected_at": lambda: timezone.now() + datetime.timedelta(minutes=5)}, "cannot be in the future"),
+        ({"collected_at": lambda: timezone.now() - datetime.timedelta(days=40)}, "before this stay's admission"),
     ],
 )
 def test_bad_input_is_refused_and_nothing_is_saved(counselor, in_care, overrides, message):
