@@ -135,6 +135,9 @@ def test_a_bam_day_count_above_thirty_is_refused(client, counselor, in_care):
 
     assert response.context["form"].errors["item_2"]
     assert not MeasureResponse.objects.exists()
+    html = response.content.decode()  # the select says it is wrong, and a screen reader reads why
+    assert '<select name="item_2" class="form-select w-auto" id="id_item_2" required aria-invalid="true"' in html
+    assert 'aria-describedby="id_item_2-error"' in html and 'id="id_item_2-error"' in html
 
 
 @pytest.mark.parametrize(
